@@ -1,0 +1,95 @@
+/**
+ * The ports between use cases (src/app) and adapters. Use-case tests pass in-memory fakes; main.ts wires
+ * the real adapters. Times and ids come from Clock and Ids so that the same input gives the same bytes.
+ */
+import type { LabReport } from '../core/report/model.js';
+import type { Issue } from '../core/validation/issue.js';
+
+export interface Clock {
+  /** The current instant. */
+  now(): Date;
+}
+
+export interface Ids {
+  /** A random UUID v4 (lower case). */
+  uuid(): string;
+}
+
+/** Transmission states (DESIGN.md "Transmission states"). */
+export const TRANSMISSION_STATES = [
+  'received',
+  'identity_hold',
+  'opposed',
+  'quarantined',
+  'ready',
+  'sending',
+  'retry_wait',
+  'delivered',
+  'failed',
+  'uncertain',
+  'rejected',
+] as const;
+export type TransmissionState = (typeof TRANSMISSION_STATES)[number];
+
+/** What the identity gate decided for one report (issue 4). `pass` only for a QUAL, consistent identity. */
+export interface IdentityDecision {
+  readonly outcome: 'pass' | 'hold';
+  readonly reasons: readonly Issue[];
+}
+
+/** Version context of a document being built (CI-SIS: same setId, versionNumber + 1, RPLC). */
+export interface DocumentVersion {
+  /** ClinicalDocument/id/@root for this version (an OID or a UUID). */
+  readonly documentId: string;
+  readonly setId: string;
+  readonly versionNumber: number;
+  /** ClinicalDocument/id of the version this one replaces (relatedDocument RPLC). */
+  readonly replacesDocumentId?: string;
+  /** ClinicalDocument/effectiveTime, ISO 8601 with offset. */
+  readonly effectiveTime: string;
+}
+
+export interface BuiltDocument {
+  readonly xml: string;
+  readonly issues: readonly Issue[];
+}
+
+/** Builds a CR-BIO CDA from a report (issue 5). Pure. */
+export type BuildDocument = (report: LabReport, version: DocumentVersion) => BuiltDocument;
+
+/** The conformance gate (issue 5): XSD and rules; an `error` issue quarantines the document. */
+export interface DocumentValidator {
+  validate(xml: string): Promise<readonly Issue[]>;
+}
+
+/** What is handed to the DMP route for one document (issue 6). */
+export interface DeliveryRequest {
+  readonly transmissionId: string;
+  readonly documentXml: string;
+  /** XDSDocumentEntry.uniqueId (the CDA id). */
+  readonly documentUniqueId: string;
+  readonly setId: string;
+  readonly versionNumber: number;
+  /** uniqueId of the document this version replaces (RPLC), if any. */
+  readonly replacesUniqueId?: string;
+  readonly report: LabReport;
+}
+
+export type DeliveryOutcome =
+  | { readonly kind: 'delivered'; readonly entryUuid?: string; readonly answer: string; readonly certificateFingerprint?: string }
+  | { readonly kind: 'rejected'; readonly code: string; readonly retryable: boolean; readonly message: string; readonly answer?: string }
+  /** No answer (timeout, connection lost after sending): reconcile before any resend. */
+  | { readonly kind: 'uncertain'; readonly code: string; readonly message: string };
+
+export interface RegistryLookup {
+  readonly found: boolean;
+  readonly entryUuid?: string;
+  readonly status?: 'approved' | 'deprecated';
+}
+
+/** A DMP route: XDS.b ITI-41 or MHD ITI-65 (issue 6). */
+export interface DmpRoute {
+  submit(request: DeliveryRequest): Promise<DeliveryOutcome>;
+  /** ITI-18 Registry Stored Query by uniqueId, to reconcile an uncertain send and find RPLC targets. */
+  findByUniqueId(uniqueId: string, ins: string): Promise<RegistryLookup>;
+}

@@ -1,0 +1,60 @@
+/**
+ * Every setting the gateway reads: its dotted key, environment variable, type, default and meaning.
+ * This one table drives the defaults, the environment mapping, validation and the README's table
+ * (`test/unit/config.test.ts` checks the README against it).
+ */
+export type SettingType =
+  | { readonly kind: 'string'; readonly pattern?: RegExp; readonly patternHint?: string }
+  | { readonly kind: 'int'; readonly min: number; readonly max: number }
+  | { readonly kind: 'bool' }
+  | { readonly kind: 'enum'; readonly values: readonly string[] }
+  | { readonly kind: 'list' }
+  | { readonly kind: 'url'; readonly protocols: readonly string[] };
+
+export interface Setting {
+  readonly key: string;
+  readonly env: string;
+  readonly type: SettingType;
+  /** undefined: optional with no default. */
+  readonly default?: string | number | boolean | readonly string[];
+  /** Default in sandbox mode when it differs. */
+  readonly sandboxDefault?: string | number | boolean | readonly string[];
+  readonly secret?: boolean;
+  readonly description: string;
+}
+
+const int = (min: number, max: number): SettingType => ({ kind: 'int', min, max });
+const str: SettingType = { kind: 'string' };
+const oid: SettingType = { kind: 'string', pattern: /^[0-2](\.(0|[1-9][0-9]*))+$/, patternHint: 'an OID such as 1.2.250.1.71.4.2.2' };
+const bool: SettingType = { kind: 'bool' };
+const list: SettingType = { kind: 'list' };
+const oneOf = (...values: string[]): SettingType => ({ kind: 'enum', values });
+
+export const settings: readonly Setting[] = [
+  { key: 'mode', env: 'DMP_GATEWAY_MODE', type: oneOf('sandbox', 'production'), default: 'production', sandboxDefault: 'sandbox', description: 'sandbox: test INS OIDs accepted, simulators started in-process, test PKI generated. production: none of that.' },
+  { key: 'dataDir', env: 'DMP_GATEWAY_DATA_DIR', type: str, default: './data', description: 'Folder for the embedded database, the generated test PKI and sandbox tokens.' },
+  { key: 'http.host', env: 'DMP_GATEWAY_HTTP_HOST', type: str, default: '0.0.0.0', sandboxDefault: '127.0.0.1', description: 'Address the HTTP API listens on.' },
+  { key: 'http.port', env: 'DMP_GATEWAY_HTTP_PORT', type: int(0, 65535), default: 8080, description: 'HTTP API port (0: any free port).' },
+  { key: 'http.bodyLimitBytes', env: 'DMP_GATEWAY_HTTP_BODY_LIMIT_BYTES', type: int(1024, 64 * 1024 * 1024), default: 8 * 1024 * 1024, description: 'Largest request body accepted; larger ones get 413.' },
+  { key: 'http.trustProxy', env: 'DMP_GATEWAY_HTTP_TRUST_PROXY', type: bool, default: false, description: 'Trust X-Forwarded-* headers from a reverse proxy.' },
+  { key: 'mllp.enabled', env: 'DMP_GATEWAY_MLLP_ENABLED', type: bool, default: true, description: 'Run the MLLP listener for HL7 v2 ORU^R01.' },
+  { key: 'mllp.host', env: 'DMP_GATEWAY_MLLP_HOST', type: str, default: '0.0.0.0', sandboxDefault: '127.0.0.1', description: 'Address the MLLP listener binds.' },
+  { key: 'mllp.port', env: 'DMP_GATEWAY_MLLP_PORT', type: int(0, 65535), default: 2575, description: 'MLLP listener port.' },
+  { key: 'mllp.maxMessageBytes', env: 'DMP_GATEWAY_MLLP_MAX_MESSAGE_BYTES', type: int(1024, 64 * 1024 * 1024), default: 8 * 1024 * 1024, description: 'Largest MLLP frame accepted; a larger one is answered AR and the connection closed.' },
+  { key: 'storage.engine', env: 'DMP_GATEWAY_STORAGE_ENGINE', type: oneOf('sqlite', 'postgres'), default: 'sqlite', description: 'sqlite (embedded, one instance) or postgres (several instances share the work). Set automatically to postgres when a database URL is given.' },
+  { key: 'storage.sqlitePath', env: 'DMP_GATEWAY_SQLITE_PATH', type: str, description: 'SQLite file (default: <dataDir>/gateway.db).' },
+  { key: 'storage.databaseUrl', env: 'DMP_GATEWAY_DATABASE_URL', type: { kind: 'url', protocols: ['postgres:', 'postgresql:'] }, secret: true, description: 'PostgreSQL URL, e.g. postgres://user@127.0.0.1:5432/dmp.' },
+  { key: 'storage.schema', env: 'DMP_GATEWAY_DATABASE_SCHEMA', type: { kind: 'string', pattern: /^[a-z_][a-z0-9_]{0,62}$/, patternHint: 'a lower-case SQL identifier' }, default: 'public', description: 'PostgreSQL schema holding the tables.' },
+  { key: 'log.level', env: 'DMP_GATEWAY_LOG_LEVEL', type: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'), default: 'info', description: 'Log level (JSON lines on stdout; patient data is always redacted).' },
+  { key: 'ins.acceptedOids', env: 'DMP_GATEWAY_INS_ACCEPTED_OIDS', type: list, default: ['1.2.250.1.213.1.4.8', '1.2.250.1.213.1.4.9'], sandboxDefault: ['1.2.250.1.213.1.4.8', '1.2.250.1.213.1.4.9', '1.2.250.1.213.1.4.10', '1.2.250.1.213.1.4.11'], description: 'INS assigning authorities accepted. Production refuses the test (.10) and demo (.11) OIDs.' },
+  { key: 'ansKit', env: 'DMP_GATEWAY_ANS_KIT', type: str, description: 'Folder of the ANS CDA validation kit (infrastructure/cda XSD, schematrons/). Not shipped with the gateway.' },
+  { key: 'pki.dir', env: 'DMP_GATEWAY_PKI_DIR', type: str, description: 'Folder of the certificates (default: <dataDir>/pki; the sandbox generates a test PKI there).' },
+  { key: 'pki.passphrase', env: 'DMP_GATEWAY_PKI_PASSPHRASE', type: str, secret: true, sandboxDefault: 'sandbox-test-only', description: 'Passphrase of the PKCS#12 files.' },
+  { key: 'lab.name', env: 'DMP_GATEWAY_LAB_NAME', type: str, sandboxDefault: 'Laboratoire de biologie médicale de test', description: 'Name of the laboratory (custodian, author organisation).' },
+  { key: 'lab.finess', env: 'DMP_GATEWAY_LAB_FINESS', type: { kind: 'string', pattern: /^[0-9A-B]{9}$/, patternHint: '9 characters (FINESS)' }, sandboxDefault: '120459876', description: 'FINESS of the laboratory (Struct_IdNat = 1 + FINESS).' },
+  { key: 'lab.oid', env: 'DMP_GATEWAY_LAB_OID', type: oid, sandboxDefault: '1.2.250.1.999.1', description: 'Root OID of the laboratory, under which document ids, local codes, IPP and order ids are made.' },
+  { key: 'dmp.route', env: 'DMP_GATEWAY_DMP_ROUTE', type: oneOf('xds', 'mhd'), default: 'xds', description: 'Delivery route: XDS.b ITI-41 (SOAP) or MHD ITI-65 (FHIR).' },
+  { key: 'dmp.endpoint', env: 'DMP_GATEWAY_DMP_ENDPOINT', type: { kind: 'url', protocols: ['https:'] }, description: 'DMP endpoint (in sandbox: the in-process simulator).' },
+  { key: 'insi.endpoint', env: 'DMP_GATEWAY_INSI_ENDPOINT', type: { kind: 'url', protocols: ['https:'] }, description: 'INSi teleservice endpoint (in sandbox: the in-process simulator).' },
+  { key: 'ui.enabled', env: 'DMP_GATEWAY_UI_ENABLED', type: bool, default: true, description: 'Serve the dashboard at /ui/.' },
+];
