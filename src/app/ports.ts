@@ -15,27 +15,10 @@ export interface Ids {
   uuid(): string;
 }
 
-/** Transmission states (DESIGN.md "Transmission states"). */
-export const TRANSMISSION_STATES = [
-  'received',
-  'identity_hold',
-  'opposed',
-  'quarantined',
-  'ready',
-  'sending',
-  'retry_wait',
-  'delivered',
-  'failed',
-  'uncertain',
-  'rejected',
-] as const;
-export type TransmissionState = (typeof TRANSMISSION_STATES)[number];
+export { TRANSMISSION_STATES, type TransmissionState } from '../core/policy/states.js';
 
-/** What the identity gate decided for one report (issue 4). `pass` only for a QUAL, consistent identity. */
-export interface IdentityDecision {
-  readonly outcome: 'pass' | 'hold';
-  readonly reasons: readonly Issue[];
-}
+/** What the identity gate decided for one report (issue 4); defined in the pure core (src/core/ins/decision.ts). */
+export type { IdentityDecision } from '../core/ins/decision.js';
 
 /** Version context of a document being built (CI-SIS: same setId, versionNumber + 1, RPLC). */
 export interface DocumentVersion {

@@ -21,6 +21,7 @@ export interface Config {
   readonly lab: { readonly name?: string; readonly finess?: string; readonly oid?: string };
   readonly dmp: { readonly route: 'xds' | 'mhd'; readonly endpoint?: string };
   readonly insi: { readonly endpoint?: string };
+  readonly audit: { readonly subjectKey?: string };
   readonly ui: { readonly enabled: boolean };
 }
 
@@ -184,6 +185,12 @@ export function loadConfig(sources: ConfigSources): Config {
     }
     if (value !== undefined) {
       setPath(out, s.key, value);
+    } else if (s.key.includes('.')) {
+      // Groups always exist, even when none of their settings has a value.
+      const group = s.key.slice(0, s.key.lastIndexOf('.'));
+      if (getPath(out, group) === undefined) {
+        setPath(out, group, {});
+      }
     }
   }
   if (sources.sandbox === true) {
@@ -211,7 +218,7 @@ export function loadConfig(sources: ConfigSources): Config {
         issues.push(issue('error', 'CONFIG_INVALID', 'ins.acceptedOids', `production mode cannot accept the test INS OID ${testOid}`));
       }
     }
-    for (const required of ['lab.name', 'lab.finess', 'lab.oid', 'dmp.endpoint']) {
+    for (const required of ['lab.name', 'lab.finess', 'lab.oid', 'dmp.endpoint', 'audit.subjectKey']) {
       if (getPath(out, required) === undefined) {
         const s = settings.find((x) => x.key === required);
         issues.push(issue('error', 'CONFIG_INVALID', required, `required in production mode (${s?.env ?? required})`));

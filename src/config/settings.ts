@@ -56,5 +56,6 @@ export const settings: readonly Setting[] = [
   { key: 'dmp.route', env: 'DMP_GATEWAY_DMP_ROUTE', type: oneOf('xds', 'mhd'), default: 'xds', description: 'Delivery route: XDS.b ITI-41 (SOAP) or MHD ITI-65 (FHIR).' },
   { key: 'dmp.endpoint', env: 'DMP_GATEWAY_DMP_ENDPOINT', type: { kind: 'url', protocols: ['https:'] }, description: 'DMP endpoint (in sandbox: the in-process simulator).' },
   { key: 'insi.endpoint', env: 'DMP_GATEWAY_INSI_ENDPOINT', type: { kind: 'url', protocols: ['https:'] }, description: 'INSi teleservice endpoint (in sandbox: the in-process simulator).' },
+  { key: 'audit.subjectKey', env: 'DMP_GATEWAY_AUDIT_SUBJECT_KEY', type: { kind: 'string', pattern: /^.{32,}$/, patternHint: 'at least 32 characters' }, secret: true, description: 'Secret key of the keyed hash that stands for the patient INS in the audit trail and transmission index (required in production; the sandbox generates one under dataDir).' },
   { key: 'ui.enabled', env: 'DMP_GATEWAY_UI_ENABLED', type: bool, default: true, description: 'Serve the dashboard at /ui/.' },
 ];

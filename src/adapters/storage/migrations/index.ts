@@ -1,0 +1,23 @@
+/**
+ * Versioned schema migrations, shared by both engines. Each migration gives its statements for an engine
+ * (most are the same text; the few dialect differences are resolved by `t()` below). Applied in order,
+ * each in its own transaction, recorded in schema_migrations. Never edit a released migration: add one.
+ */
+import { m001Foundation } from './001-foundation.js';
+
+export type Engine = 'sqlite' | 'postgres';
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly up: (engine: Engine) => readonly string[];
+}
+
+/** Dialect helpers: the types that differ between SQLite and PostgreSQL. */
+export const t = (engine: Engine) => ({
+  bytes: engine === 'sqlite' ? 'BLOB' : 'BYTEA',
+  serialKey: engine === 'sqlite' ? 'INTEGER PRIMARY KEY AUTOINCREMENT' : 'BIGSERIAL PRIMARY KEY',
+  bigint: engine === 'sqlite' ? 'INTEGER' : 'BIGINT',
+});
+
+export const migrations: readonly Migration[] = [m001Foundation];

@@ -1,0 +1,123 @@
+/**
+ * Composition root: builds the adapters from the configuration and wires them into the use cases and the
+ * HTTP/MLLP listeners. Nothing else in the gateway constructs adapters.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import type { DestinationStream } from 'pino';
+import type { Config } from './config/config.js';
+import { redactedConfig } from './config/config.js';
+import { createLogger, type Logger } from './logging/logger.js';
+import { openStorage } from './adapters/storage/open.js';
+import type { Db } from './adapters/storage/db.js';
+import { TransmissionStore } from './adapters/storage/transmissions.js';
+import { TokenStore, ROLES } from './adapters/storage/tokens.js';
+import { appendAudit, type AuditInput } from './adapters/storage/audit-store.js';
+import { createMetrics, type GatewayMetrics } from './adapters/metrics/registry.js';
+import { createApp, type RouteModule } from './adapters/http/app.js';
+import type { HttpDeps } from './adapters/http/context.js';
+import { transmissionRoutes } from './adapters/http/routes/transmissions.js';
+import { ensureTestPki, type TestPki } from '../certs/pki.js';
+import type { Clock, Ids } from './app/ports.js';
+import { subjectHash } from './core/audit/chain.js';
+
+export interface GatewayOptions {
+  readonly logDestination?: DestinationStream;
+  readonly clock?: Clock;
+  readonly ids?: Ids;
+}
+
+export interface RunningGateway {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly db: Db;
+  readonly metrics: GatewayMetrics;
+  readonly httpUrl: string;
+  readonly pki?: TestPki;
+  /** Sandbox only: where the per-role tokens were written. */
+  readonly sandboxTokensPath?: string;
+  close(): Promise<void>;
+}
+
+const systemClock: Clock = { now: () => new Date() };
+const randomIds: Ids = { uuid: () => randomUUID() };
+
+/** The key behind the audit trail's keyed INS hash: configured, or (sandbox) generated once under dataDir. */
+const subjectKeyFor = (config: Config): string => {
+  if (config.audit.subjectKey) {
+    return config.audit.subjectKey;
+  }
+  const file = resolve(config.dataDir, 'subject-hash.key');
+  if (!existsSync(file)) {
+    mkdirSync(config.dataDir, { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
+  }
+  return readFileSync(file, 'utf8').trim();
+};
+
+/** Sandbox: one API token per role, created on first start and written to <dataDir>/sandbox-tokens.json. */
+const ensureSandboxTokens = async (config: Config, tokens: TokenStore, clock: Clock, ids: Ids): Promise<string> => {
+  const path = resolve(config.dataDir, 'sandbox-tokens.json');
+  if (existsSync(path) && (await tokens.count()) > 0) {
+    return path;
+  }
+  const out: Record<string, string> = {};
+  for (const role of ROLES) {
+    out[role] = (await tokens.create(role, `sandbox ${role}`, ids.uuid(), clock.now())).token;
+  }
+  writeFileSync(path, `${JSON.stringify(out, null, 2)}\n`, { mode: 0o600 });
+  return path;
+};
+
+export async function startGateway(config: Config, options: GatewayOptions = {}): Promise<RunningGateway> {
+  const clock = options.clock ?? systemClock;
+  const ids = options.ids ?? randomIds;
+  const logger = createLogger({ level: config.log.level, ...(options.logDestination ? { destination: options.logDestination } : {}) });
+  const sandbox = config.mode === 'sandbox';
+  if (sandbox) {
+    mkdirSync(config.dataDir, { recursive: true });
+  }
+  const pki = sandbox ? ensureTestPki(resolve(config.pki.dir), config.pki.passphrase ?? 'sandbox-test-only') : undefined;
+  const db = await openStorage(config.storage);
+  const metrics = createMetrics();
+  const transmissions = new TransmissionStore(db, clock, ids);
+  const tokens = new TokenStore(db);
+  const subjectKey = subjectKeyFor(config);
+  const audit = async (input: AuditInput): Promise<void> => {
+    await db.transaction((tx) => appendAudit(db, tx, input, clock.now(), ids.uuid()));
+  };
+  await audit({ type: 'config.loaded', actor: 'system:gateway', outcome: 'info', details: { config: redactedConfig(config) } });
+  const sandboxTokensPath = sandbox ? await ensureSandboxTokens(config, tokens, clock, ids) : undefined;
+
+  const deps: HttpDeps = { config, logger, db, metrics, tokens, transmissions, clock, ids, audit, subjectHash: (ins) => subjectHash(subjectKey, ins) };
+  const modules: RouteModule[] = [transmissionRoutes];
+  const app = createApp(deps, modules);
+  const server: Server = await new Promise((ok, fail) => {
+    const s = app.listen(config.http.port, config.http.host, () => ok(s));
+    s.once('error', fail);
+  });
+  const addr = server.address() as AddressInfo;
+  const httpUrl = `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address === '0.0.0.0' ? '127.0.0.1' : addr.address}:${addr.port}`;
+  logger.info({ url: httpUrl, mode: config.mode, storage: db.engine }, 'dmp-gateway listening');
+
+  return {
+    config,
+    logger,
+    db,
+    metrics,
+    httpUrl,
+    ...(pki ? { pki } : {}),
+    ...(sandboxTokensPath ? { sandboxTokensPath } : {}),
+    async close() {
+      await new Promise<void>((ok) => server.close(() => ok()));
+      server.closeAllConnections();
+      await db.close();
+      logger.flush();
+    },
+  };
+}
+
+export const dataPath = (config: Config, ...parts: string[]): string => join(config.dataDir, ...parts);
