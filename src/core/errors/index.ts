@@ -1,12 +1,13 @@
 import type { ErrorDefinition, ErrorTable } from './catalogue.js';
 import { commonErrors } from './common.js';
+import { deliveryErrors } from './delivery.js';
 import type { Issue } from '../validation/issue.js';
 
 /**
  * All tables of the catalogue. A domain adds its table here; `test/unit/errors.test.ts` checks that
  * codes are unique, upper snake case, and documented in docs/errors.md.
  */
-export const catalogueParts: readonly ErrorTable[] = [commonErrors];
+export const catalogueParts: readonly ErrorTable[] = [commonErrors, deliveryErrors];
 
 const merged: Record<string, ErrorDefinition> = {};
 for (const part of catalogueParts) {

@@ -1,0 +1,7 @@
+export * from './constants.js';
+export * from './cda-header.js';
+export * from './hl7v2.js';
+export * from './metadata.js';
+export * from './ebrim.js';
+export * from './visibility.js';
+export { parseXml, serialize } from './dom.js';
