@@ -1,0 +1,109 @@
+/**
+ * The VIHF: a SAML 2.0 assertion identifying the structure, the responsible person and the patient, signed
+ * (enveloped XML-DSig, exclusive C14N) with the structure's signature certificate (standards.md §4.3,
+ * HL7V2-IG mapping.md example; DRIMbox dmp/vihf). Carried in the WS-Security header of every DMP request.
+ */
+import { SignedXml } from 'xml-crypto';
+import { GatewayError } from '../../core/errors/index.js';
+import { NS } from '../../core/xds/constants.js';
+import { newDocument, serialize, type XmlBuilder } from '../../core/xds/dom.js';
+import { ALG, digestUri, signatureUri, type DigestName } from './algorithms.js';
+import type { CertificateIdentity } from './keystore.js';
+
+export interface VihfCode {
+  readonly code: string;
+  readonly codeSystem: string;
+  readonly displayName?: string;
+}
+
+export interface VihfSettings {
+  /** VIHF_Version: 3.0 (IG example, DRIMbox) by default; 4.0 per the IG table (standards.md Open question 4). */
+  readonly version: string;
+  /** Subject/NameID: for automated processing, the id of the person responsible for the processing. */
+  readonly nameId: string;
+  /** subject-id: "software name, model, service" for automated processing. */
+  readonly subjectName: string;
+  /** Struct_IdNat of the structure (1 + FINESS). */
+  readonly structureId: string;
+  /** Secteur_Activite as code^OID, e.g. SA25^1.2.250.1.71.4.2.4. */
+  readonly sectorOfActivity: string;
+  /** subject:role (JDV_J65); default AUTOMATE / 1.2.250.1.213.1.1.4.6. Doctors add their specialty as a 2nd role. */
+  readonly roles: readonly VihfCode[];
+  readonly authenticationMode: 'INDIRECTE' | 'DIRECTE' | 'INDIRECTE_RENFORCEE';
+  readonly authnContextClassRef: string;
+  readonly lpsName: string;
+  readonly lpsVersion: string;
+  readonly lpsHomologation: string;
+  readonly lpsId?: string;
+  readonly digest: DigestName;
+}
+
+export interface VihfRequest {
+  /** Assertion/@ID: an NCName, e.g. `_` + uuid. */
+  readonly assertionId: string;
+  readonly issueInstant: Date;
+  readonly patientIns: { readonly value: string; readonly oid: string };
+}
+
+const SAML = NS.saml;
+
+const attribute = (b: XmlBuilder, name: string, value: string): ReturnType<XmlBuilder['el']> =>
+  b.el(SAML, 'saml2:Attribute', { Name: name }, b.el(SAML, 'saml2:AttributeValue', {}, value));
+
+const codedAttribute = (b: XmlBuilder, name: string, element: string, codes: readonly VihfCode[], codeSystemName?: string): ReturnType<XmlBuilder['el']> =>
+  b.el(SAML, 'saml2:Attribute', { Name: name }, ...codes.map((c) => b.el(SAML, 'saml2:AttributeValue', {},
+    b.el(NS.hl7, element, { 'xsi:type': 'CE', code: c.code, codeSystem: c.codeSystem, codeSystemName, displayName: c.displayName }))));
+
+/** The unsigned assertion. Pure given its inputs. */
+export const buildVihfAssertion = (cert: CertificateIdentity, s: VihfSettings, r: VihfRequest): string => {
+  const b = newDocument(SAML, 'saml2:Assertion', { saml2: SAML, xsi: NS.xsi, '': NS.hl7 });
+  const instant = r.issueInstant.toISOString();
+  const root = b.root;
+  root.setAttribute('ID', r.assertionId);
+  root.setAttribute('IssueInstant', instant);
+  root.setAttribute('Version', '2.0');
+  root.appendChild(b.el(SAML, 'saml2:Issuer', { Format: 'urn:oasis:names:tc:SAML:1.1:nameid-format:X509SubjectName' }, cert.subjectDn));
+  root.appendChild(b.el(SAML, 'saml2:Subject', {}, b.el(SAML, 'saml2:NameID', { Format: 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified' }, s.nameId)));
+  root.appendChild(b.el(SAML, 'saml2:AuthnStatement', { AuthnInstant: instant },
+    b.el(SAML, 'saml2:AuthnContext', {}, b.el(SAML, 'saml2:AuthnContextClassRef', {}, s.authnContextClassRef))));
+  const ins = `${r.patientIns.value}^^^&${r.patientIns.oid}&ISO^NH`;
+  root.appendChild(b.el(SAML, 'saml2:AttributeStatement', {},
+    attribute(b, 'VIHF_Version', s.version),
+    attribute(b, 'Authentification_Mode', s.authenticationMode),
+    attribute(b, 'Identifiant_Structure', s.structureId),
+    attribute(b, 'Secteur_Activite', s.sectorOfActivity),
+    attribute(b, 'urn:oasis:names:tc:xspa:1.0:subject:subject-id', s.subjectName),
+    codedAttribute(b, 'urn:oasis:names:tc:xacml:2.0:subject:role', 'Role', s.roles),
+    codedAttribute(b, 'urn:oasis:names:tc:xspa:1.0:subject:purposeofuse', 'PurposeOfUse',
+      [{ code: 'normal', codeSystem: '1.2.250.1.213.1.1.4.248', displayName: 'Accès normal' }], 'mode acces VIHF 1.0'),
+    attribute(b, 'urn:oasis:names:tc:xacml:2.0:resource:resource-id', ins),
+    attribute(b, 'Ressource_URN', 'urn:dmp'),
+    attribute(b, 'LPS_Nom', s.lpsName),
+    attribute(b, 'LPS_Version', s.lpsVersion),
+    attribute(b, 'LPS_ID_HOMOLOGATION_DMP', s.lpsHomologation),
+    s.lpsId ? attribute(b, 'LPS_ID', s.lpsId) : undefined));
+  return serialize(root);
+};
+
+/** Signs the assertion: ds:Signature after saml2:Issuer (SAML schema order), KeyInfo with the certificate. */
+export const signVihf = (assertionXml: string, cert: CertificateIdentity, digest: DigestName): string => {
+  try {
+    const sig = new SignedXml({
+      privateKey: cert.keyPem,
+      publicCert: cert.certPem,
+      signatureAlgorithm: signatureUri(digest),
+      canonicalizationAlgorithm: ALG.excC14n,
+    });
+    sig.addReference({
+      xpath: "/*[local-name(.)='Assertion']",
+      transforms: [ALG.enveloped, ALG.excC14n],
+      digestAlgorithm: digestUri(digest),
+    });
+    sig.computeSignature(assertionXml, { prefix: 'ds', location: { reference: "/*/*[local-name(.)='Issuer']", action: 'after' } });
+    return sig.getSignedXml();
+  } catch (e) {
+    throw new GatewayError('DMP_SIGNATURE_FAILED', 'The VIHF assertion could not be signed.', { cause: e });
+  }
+};
+
+export const signedVihf = (cert: CertificateIdentity, s: VihfSettings, r: VihfRequest): string => signVihf(buildVihfAssertion(cert, s, r), cert, s.digest);

@@ -1,0 +1,58 @@
+/**
+ * The submission-set signature: an IHE DSG detached XML-DSig with XAdES signed properties, carried as its own
+ * DocumentEntry and linked by a `signs` association (standards.md §4.5, after DRIMbox utils/XadesSign.java).
+ * Manifest references: the submission set (urn:oid:uniqueId, placeholder digest as DRIMbox does: a submission
+ * set has no bytes of its own) and each document (urn:oid:uniqueId, digest of the exact bytes sent).
+ */
+import { SignedXml } from 'xml-crypto';
+import { GatewayError } from '../../core/errors/index.js';
+import { NS, SIGNATURE_ENTRY } from '../../core/xds/constants.js';
+import { ALG, digestUri, signatureUri, type DigestName } from './algorithms.js';
+import { digestBase64, type CertificateIdentity } from './keystore.js';
+
+export interface XadesRequest {
+  /** ds:Signature/@Id = the signature DocumentEntry uniqueId. */
+  readonly signatureId: string;
+  readonly submissionSetUniqueId: string;
+  readonly documents: readonly { readonly uniqueId: string; readonly bytes: Uint8Array }[];
+  readonly signingTime: Date;
+  readonly digest: DigestName;
+}
+
+const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+export const MANIFEST_ID = 'IHEManifest';
+export const SIGNED_PROPERTIES_ID = 'S0-SignedProperties';
+
+export const signSubmissionSet = (cert: CertificateIdentity, r: XadesRequest): string => {
+  const dm = digestUri(r.digest);
+  const ref = (uri: string, value: string): string =>
+    `<ds:Reference URI="${esc(uri)}"><ds:DigestMethod Algorithm="${dm}"/><ds:DigestValue>${value}</ds:DigestValue></ds:Reference>`;
+  const manifest = `<ds:Manifest Id="${MANIFEST_ID}">${ref(`urn:oid:${r.submissionSetUniqueId}`, 'AA==')}${r.documents
+    .map((d) => ref(`urn:oid:${d.uniqueId}`, digestBase64(r.digest, d.bytes)))
+    .join('')}</ds:Manifest>`;
+  const certDigest = digestBase64(r.digest, Buffer.from(cert.certDerBase64, 'base64'));
+  const qualifying = `<xades:QualifyingProperties xmlns:xades="${NS.xades}" Target="#${esc(r.signatureId)}"><xades:SignedProperties Id="${SIGNED_PROPERTIES_ID}">`
+    + '<xades:SignedSignatureProperties>'
+    + `<xades:SigningTime>${r.signingTime.toISOString()}</xades:SigningTime>`
+    + `<xades:SigningCertificate><xades:Cert><xades:CertDigest><xades:DigestMethod Algorithm="${dm}"/><xades:DigestValue>${certDigest}</xades:DigestValue></xades:CertDigest>`
+    + `<xades:IssuerSerial><ds:X509IssuerName>${esc(cert.issuerDn)}</ds:X509IssuerName><ds:X509SerialNumber>${cert.serialDecimal}</ds:X509SerialNumber></xades:IssuerSerial></xades:Cert></xades:SigningCertificate>`
+    + '<xades:SignaturePolicyIdentifier><xades:SignaturePolicyImplied/></xades:SignaturePolicyIdentifier>'
+    + '</xades:SignedSignatureProperties><xades:SignedDataObjectProperties/></xades:SignedProperties></xades:QualifyingProperties>';
+  const purpose = `<ds:SignatureProperties><ds:SignatureProperty Id="purposeOfSignature" Target="#${esc(r.signatureId)}">${SIGNATURE_ENTRY.purposeOfSignature}</ds:SignatureProperty></ds:SignatureProperties>`;
+  try {
+    const sig = new SignedXml({
+      privateKey: cert.keyPem,
+      publicCert: cert.certPem,
+      signatureAlgorithm: signatureUri(r.digest),
+      canonicalizationAlgorithm: ALG.c14nWithComments,
+      objects: [{ content: purpose }, { content: manifest }, { content: qualifying }],
+    });
+    sig.addReference({ xpath: `//*[@Id='${MANIFEST_ID}']`, transforms: [ALG.c14nWithComments], digestAlgorithm: dm, type: 'http://www.w3.org/2000/09/xmldsig#Manifest' });
+    sig.addReference({ xpath: `//*[@Id='${SIGNED_PROPERTIES_ID}']`, transforms: [ALG.c14nWithComments], digestAlgorithm: dm, type: 'http://uri.etsi.org/01903/v1.1.1#SignedProperties' });
+    sig.computeSignature('<detached/>', { prefix: 'ds', attrs: { Id: r.signatureId } });
+    return `<?xml version="1.0" encoding="UTF-8"?>${sig.getSignatureXml()}`;
+  } catch (e) {
+    throw new GatewayError('DMP_SIGNATURE_FAILED', 'The submission-set signature could not be made.', { cause: e });
+  }
+};
