@@ -82,6 +82,8 @@ export interface Practitioner {
   readonly prefix?: string;
   readonly telecom?: readonly string[];
   readonly address?: PostalAddress;
+  /** Profession/specialty (JDV_J01, 1.2.250.1.213.1.1.4.5, e.g. G15_10/SM03); added for the CR-BIO header (issue 5). */
+  readonly specialty?: Code;
 }
 
 export interface Code {
@@ -146,6 +148,8 @@ export interface Isolate {
 /** One battery (OBR group): an examination with its results. */
 export interface Battery {
   readonly code: Code;
+  /** CR-BIO chapter (LOINC laboratory section, e.g. 18719-5 Biochimie), e.g. from OBR-24; added for issue 5. */
+  readonly chapter?: Code;
   readonly status: ResultStatus;
   readonly specimen?: Specimen;
   readonly observations: readonly Observation[];
