@@ -1,0 +1,271 @@
+/**
+ * HL7 v2 ER7 tokenizer: messages → segments → fields → repetitions → components → sub-components,
+ * with escape sequences decoded (HL7 v2.5 ch. 2.7). Fields are split lazily: most of an ORU is never read.
+ *
+ * Positions follow the standard numbering: MSH-1 is the field separator itself and MSH-2 the encoding
+ * characters, so for every segment `field(n)` is HL7 field n.
+ */
+import { issue, type Issue } from '../../core/validation/issue.js';
+
+export interface Delimiters {
+  readonly field: string;
+  readonly component: string;
+  readonly repetition: string;
+  readonly escape: string;
+  readonly subcomponent: string;
+}
+
+export const DEFAULT_DELIMITERS: Delimiters = { field: '|', component: '^', repetition: '~', escape: '\\', subcomponent: '&' };
+
+export class Segment {
+  /** 1-based occurrence of this segment name in its message, e.g. the 3rd OBX is OBX[3]. */
+  readonly occurrence: number;
+  readonly name: string;
+  private readonly fields: readonly string[];
+
+  constructor(
+    readonly raw: string,
+    readonly delimiters: Delimiters,
+    occurrence: number,
+  ) {
+    this.occurrence = occurrence;
+    this.name = raw.slice(0, 3);
+    const parts = raw.split(delimiters.field);
+    if (this.name === 'MSH' || this.name === 'FHS' || this.name === 'BHS') {
+      // MSH-1 is the separator itself: shift so that fields[n] is HL7 field n.
+      this.fields = [parts[0] ?? '', delimiters.field, ...parts.slice(1)];
+    } else {
+      this.fields = parts;
+    }
+  }
+
+  /** e.g. `OBX[3]` */
+  get label(): string {
+    return `${this.name}[${this.occurrence}]`;
+  }
+
+  path(field: number, rep?: number, comp?: number, sub?: number): string {
+    let p = `${this.label}.${field}`;
+    if (rep !== undefined && rep > 1) {
+      p += `[${rep}]`;
+    }
+    if (comp !== undefined) {
+      p += `.${comp}`;
+      if (sub !== undefined) {
+        p += `.${sub}`;
+      }
+    }
+    return p;
+  }
+
+  get fieldCount(): number {
+    return this.fields.length - 1;
+  }
+
+  /** Raw (still escaped) text of field n, all repetitions. */
+  rawField(n: number): string {
+    if (this.name === 'MSH' && n <= 2) {
+      return this.fields[n] ?? '';
+    }
+    return this.fields[n] ?? '';
+  }
+
+  /** Raw repetitions of field n (an empty field gives []). */
+  rawRepetitions(n: number): string[] {
+    const f = this.rawField(n);
+    if (f === '') {
+      return [];
+    }
+    if (this.name === 'MSH' && n <= 2) {
+      return [f];
+    }
+    return f.split(this.delimiters.repetition);
+  }
+
+  /** Decoded value of field n, repetition r, component c, sub-component s (all 1-based). */
+  get(n: number, c = 1, s = 1, r = 1): string {
+    const rep = this.rawRepetitions(n)[r - 1];
+    if (rep === undefined) {
+      return '';
+    }
+    return decodeComponent(rep, this.delimiters, c, s);
+  }
+
+  /** Number of repetitions of field n. */
+  repetitionCount(n: number): number {
+    return this.rawRepetitions(n).length;
+  }
+}
+
+/** Component c, sub-component s of one raw repetition, decoded. */
+export const decodeComponent = (rawRepetition: string, d: Delimiters, c: number, s = 1): string => {
+  const comp = rawRepetition.split(d.component)[c - 1];
+  if (comp === undefined) {
+    return '';
+  }
+  const sub = comp.split(d.subcomponent)[s - 1];
+  return sub === undefined ? '' : unescapeHl7(sub, d);
+};
+
+/** The HL7 "null" value `""` means "delete"; for intake it is simply empty. */
+const isHl7Null = (v: string): boolean => v === '""';
+
+/** Decodes HL7 escape sequences (\F\ \S\ \T\ \R\ \E\ \Xhh\ \.br\ …). Unknown sequences are dropped. */
+export const unescapeHl7 = (value: string, d: Delimiters): string => {
+  if (isHl7Null(value)) {
+    return '';
+  }
+  const esc = d.escape;
+  if (esc === '' || !value.includes(esc)) {
+    return value;
+  }
+  let out = '';
+  let i = 0;
+  while (i < value.length) {
+    const ch = value[i] as string;
+    if (ch !== esc) {
+      out += ch;
+      i += 1;
+      continue;
+    }
+    const end = value.indexOf(esc, i + 1);
+    if (end < 0) {
+      // A lone escape character: keep it as text.
+      out += value.slice(i);
+      break;
+    }
+    const seq = value.slice(i + 1, end);
+    out += decodeEscape(seq, d);
+    i = end + 1;
+  }
+  return out;
+};
+
+const decodeEscape = (seq: string, d: Delimiters): string => {
+  switch (seq) {
+    case 'F':
+      return d.field;
+    case 'S':
+      return d.component;
+    case 'T':
+      return d.subcomponent;
+    case 'R':
+      return d.repetition;
+    case 'E':
+      return d.escape;
+    case '.br':
+      return '\n';
+    case 'H':
+    case 'N':
+      return '';
+    default:
+      break;
+  }
+  if (seq.startsWith('X') && /^X([0-9A-Fa-f]{2})+$/.test(seq)) {
+    let s = '';
+    for (let k = 1; k < seq.length; k += 2) {
+      s += String.fromCharCode(parseInt(seq.slice(k, k + 2), 16));
+    }
+    return s;
+  }
+  if (seq.startsWith('.sp')) {
+    return '\n';
+  }
+  // \Cxxyy\, \Mxxyyzz\ (character set switches), \.in\, \.ti\, \.sk\, \Zxxx\: no text.
+  return '';
+};
+
+export interface SplitMessages {
+  readonly messages: readonly string[][];
+  /** FHS/BHS/BTS/FTS lines, for batch checks. */
+  readonly batchSegments: readonly string[];
+  readonly issues: readonly Issue[];
+}
+
+/**
+ * Splits text into segment lines (CR, LF or CRLF) and groups them into messages, each starting at MSH.
+ * Batch envelopes (FHS, BHS, BTS, FTS) are set aside.
+ */
+export const splitMessages = (text: string): SplitMessages => {
+  const lines = text.split(/\r\n|\r|\n/).filter((l) => l.trim() !== '');
+  const messages: string[][] = [];
+  const batchSegments: string[] = [];
+  const issues: Issue[] = [];
+  let current: string[] | undefined;
+  let lineNo = 0;
+  for (const line of lines) {
+    lineNo += 1;
+    const name = line.slice(0, 3);
+    if (name === 'FHS' || name === 'BHS' || name === 'BTS' || name === 'FTS') {
+      batchSegments.push(line);
+      current = undefined;
+      continue;
+    }
+    if (name === 'MSH') {
+      current = [line];
+      messages.push(current);
+      continue;
+    }
+    if (current === undefined) {
+      issues.push(issue('error', 'HL7_NO_MSH', `line[${lineNo}]`, `Segment line ${lineNo} comes before any MSH segment; every message must start with MSH.`));
+      continue;
+    }
+    current.push(line);
+  }
+  return { messages, batchSegments, issues };
+};
+
+/** Reads the delimiters from an MSH (or FHS/BHS) line: MSH|^~\& */
+export const readDelimiters = (mshLine: string): Delimiters | undefined => {
+  if (mshLine.length < 8) {
+    return undefined;
+  }
+  const field = mshLine[3] as string;
+  const enc = mshLine.slice(4, mshLine.indexOf(field, 4) < 0 ? 8 : mshLine.indexOf(field, 4));
+  if (enc.length < 3 || enc.length > 5) {
+    return undefined;
+  }
+  const component = enc[0] as string;
+  const repetition = enc[1] as string;
+  const escape = enc[2] as string;
+  const subcomponent = enc[3] ?? '&';
+  const all = [field, component, repetition, escape, subcomponent];
+  if (new Set(all).size !== all.length || all.some((c) => /[A-Za-z0-9\s]/.test(c))) {
+    return undefined;
+  }
+  return { field, component, repetition, escape, subcomponent };
+};
+
+/** Builds Segment objects with their per-name occurrence numbers. */
+export const toSegments = (lines: readonly string[], d: Delimiters): Segment[] => {
+  const counts = new Map<string, number>();
+  return lines.map((line) => {
+    const name = line.slice(0, 3);
+    const n = (counts.get(name) ?? 0) + 1;
+    counts.set(name, n);
+    return new Segment(line, d, n);
+  });
+};
+
+/** Escapes text for an ER7 field (used when writing ACKs). */
+export const escapeHl7 = (value: string, d: Delimiters = DEFAULT_DELIMITERS): string => {
+  let out = '';
+  for (const ch of value) {
+    if (ch === d.escape) {
+      out += `${d.escape}E${d.escape}`;
+    } else if (ch === d.field) {
+      out += `${d.escape}F${d.escape}`;
+    } else if (ch === d.component) {
+      out += `${d.escape}S${d.escape}`;
+    } else if (ch === d.subcomponent) {
+      out += `${d.escape}T${d.escape}`;
+    } else if (ch === d.repetition) {
+      out += `${d.escape}R${d.escape}`;
+    } else if (ch === '\r' || ch === '\n') {
+      out += `${d.escape}.br${d.escape}`;
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+};

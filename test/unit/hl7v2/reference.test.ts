@@ -1,0 +1,77 @@
+/**
+ * The official ANS examples (../shared/reference/hl7v2/, CI-SIS volet "Transmission de documents CDA en HL7 v2"):
+ * each is accepted, or refused with the exact reason its content breaks a rule.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseHl7v2 } from '../../../src/adapters/hl7v2/parse.js';
+import { GatewayError } from '../../../src/core/errors/index.js';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const ref = (name: string): Buffer => readFileSync(path.resolve(repoRoot, '..', 'shared', 'reference', 'hl7v2', name));
+
+const refusal = (name: string): GatewayError => {
+  try {
+    parseHl7v2(ref(name));
+  } catch (e) {
+    assert.ok(e instanceof GatewayError);
+    return e;
+  }
+  assert.fail(`${name} was accepted`);
+};
+
+describe('official ANS HL7 v2 examples', () => {
+  it('accepts the Ségur electrophoresis ORU whose CDA matches PID', () => {
+    const { report, issues } = parseHl7v2(ref('ans-segur-v2.1-ORU_R01-crbio-init-N3-electrophorese.hl7'));
+    assert.deepEqual(issues, []);
+    assert.equal(report.sender, 'SIL-Y^labo');
+    assert.equal(report.messageId, '015');
+    assert.equal(report.accessionNumber, '1001-E1');
+    assert.equal(report.placerOrderNumber, '98765431');
+    assert.deepEqual(report.patient.ins, { value: '279035121518989', oid: '1.2.250.1.213.1.4.10' });
+    assert.equal(report.patient.birthName, 'PAT-TROIS');
+    assert.equal(report.patient.firstGivenName, 'DOMINIQUE');
+    assert.equal(report.patient.birthDate, '1979-03-28');
+    assert.equal(report.patient.sex, 'F');
+    assert.equal(report.patient.birthPlaceCog, '63220');
+    assert.equal(report.patient.status, 'VALI');
+    assert.deepEqual(report.patient.identifiers, []);
+    assert.equal(report.embeddedCda?.action, 'initial');
+    const cda = Buffer.from(report.embeddedCda?.base64 ?? '', 'base64').toString('utf8');
+    assert.match(cda, /<ClinicalDocument/);
+    assert.equal(report.flags.sendToDmp, true);
+    assert.equal(report.flags.ackReception, true);
+    assert.equal(report.flags.maskedFromProfessionals, false);
+    assert.equal(report.status, 'final');
+    assert.equal(report.batteries[0]?.code.code, '11502-2');
+    assert.equal(report.responsibleBiologist?.family, 'LABBIO');
+    assert.equal(report.prescriber?.family, 'BLUE'); // OBR-16 (ORC-12 is empty; ORC-10 is the entered-by)
+  });
+
+  it('refuses the V1.2 example: its INS key is wrong', () => {
+    const e = refusal('ans-v1.2-ORU_R01-crbio.hl7');
+    assert.equal(e.code, 'REPORT_INS_KEY_MISMATCH');
+    assert.equal(e.issues[0]?.path, 'PID[1].3.1');
+  });
+
+  for (const name of ['ans-v2.1-ORU_R01-crbio-init-N1N3.hl7', 'ans-v2.1-ORU_R01-crbio-replace-N1N3.er7', 'ans-v2.1-ORU_R01-crbio-delete-N1N3.er7']) {
+    it(`refuses ${name}: its OBX-5 payloads are text placeholders, not CDA documents`, () => {
+      const e = refusal(name);
+      assert.equal(e.code, 'REPORT_EMBEDDED_CDA_INVALID');
+      assert.deepEqual(
+        e.issues.filter((i) => i.severity === 'error').map((i) => i.path),
+        ['OBX[1].5.5', 'OBX[2].5.5'],
+      );
+    });
+  }
+
+  it('refuses the replacement with real CDA documents: they name another patient than PID', () => {
+    const e = refusal('ans-v2.1-ORU_R01-crbio-replace-N1N3-base64.er7');
+    assert.equal(e.code, 'REPORT_EMBEDDED_CDA_MISMATCH');
+    assert.match(e.message, /INS, birth name/);
+    assert.equal(e.issues[0]?.path, 'OBX[1].5.5');
+  });
+});
