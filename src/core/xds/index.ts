@@ -5,3 +5,4 @@ export * from './metadata.js';
 export * from './ebrim.js';
 export * from './visibility.js';
 export { parseXml, serialize } from './dom.js';
+export * from './answer.js';
