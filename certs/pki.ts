@@ -8,7 +8,8 @@
  * git-ignored folder on first use; nothing here is ever committed.
  */
 import { generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { join } from 'node:path';
 import forge from 'node-forge';
 
@@ -68,8 +69,8 @@ const newKeyPair = (): { privatePem: string; forgePrivate: forge.pki.rsa.Private
   });
   return {
     privatePem: privateKey,
-    forgePrivate: forge.pki.privateKeyFromPem(privateKey) as forge.pki.rsa.PrivateKey,
-    forgePublic: forge.pki.publicKeyFromPem(publicKey) as forge.pki.rsa.PublicKey,
+    forgePrivate: forge.pki.privateKeyFromPem(privateKey),
+    forgePublic: forge.pki.publicKeyFromPem(publicKey),
   };
 };
 
@@ -128,12 +129,19 @@ const p12 = (entity: Issued, chain: forge.pki.Certificate[], passphrase: string,
 const MANIFEST = 'manifest.json';
 
 /** Generates the test PKI into `dir` unless a complete one valid for at least 30 more days is there. */
-export function ensureTestPki(dir: string, passphrase: string, now: Date = new Date()): TestPki {
+export function ensureTestPki(targetDir: string, passphrase: string, now: Date = new Date()): TestPki {
+  let dir = targetDir;
   const existing = loadTestPki(dir, passphrase, now);
   if (existing) {
     return existing;
   }
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // Generate into a private folder, then rename it into place: concurrent first uses (parallel test files,
+  // two processes) never see a half-written PKI; the loser of the race uses the winner's.
+  mkdirSync(dirname(dir), { recursive: true });
+  const work = `${dir}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  mkdirSync(work, { recursive: true, mode: 0o700 });
+  const final = dir;
+  dir = work;
   const root = issue({ cn: 'DMP-GATEWAY TEST ROOT CA', o: 'dmp-gateway test PKI' }, null, 'root', now);
   const inter = issue({ cn: 'DMP-GATEWAY TEST IGC-SANTE STRUCTURES', o: 'dmp-gateway test PKI' }, root, 'intermediate', now);
   const rogue = issue({ cn: 'UNTRUSTED TEST CA', o: 'nobody' }, null, 'root', now);
@@ -158,9 +166,24 @@ export function ensureTestPki(dir: string, passphrase: string, now: Date = new D
     writeFileSync(join(dir, `${name}.p12`), p12(it, chain, passphrase, name), { mode: 0o600 });
   }
   writeFileSync(join(dir, MANIFEST), JSON.stringify({ generatedAt: now.toISOString(), entities: ENTITY_NAMES }, null, 2));
-  const loaded = loadTestPki(dir, passphrase, now);
+  if (existsSync(final)) {
+    // Incomplete or expiring: move it aside (another process may have just replaced it: then use that one).
+    if (loadTestPki(final, passphrase, now) === undefined) {
+      try {
+        renameSync(final, `${final}.old-${Date.now()}`);
+      } catch {
+        // someone else moved it
+      }
+    }
+  }
+  try {
+    renameSync(work, final);
+  } catch {
+    rmSync(work, { recursive: true, force: true });
+  }
+  const loaded = loadTestPki(final, passphrase, now);
   if (!loaded) {
-    throw new Error(`test PKI generated in ${dir} cannot be read back`);
+    throw new Error(`test PKI generated in ${final} cannot be read back`);
   }
   return loaded;
 }
@@ -205,8 +228,8 @@ export function loadTestPki(dir: string, passphrase: string, now: Date = new Dat
 export function readPkcs12(p12: Buffer, passphrase: string): { key: string; certs: string[] } {
   const asn1 = forge.asn1.fromDer(p12.toString('binary'));
   const parsed = forge.pkcs12.pkcs12FromAsn1(asn1, passphrase);
-  const keyBags = parsed.getBags({ bagType: forge.pki.oids['pkcs8ShroudedKeyBag'] as string })[forge.pki.oids['pkcs8ShroudedKeyBag'] as string] ?? [];
-  const certBags = parsed.getBags({ bagType: forge.pki.oids['certBag'] as string })[forge.pki.oids['certBag'] as string] ?? [];
+  const keyBags = parsed.getBags({ bagType: forge.pki.oids['pkcs8ShroudedKeyBag'] })[forge.pki.oids['pkcs8ShroudedKeyBag'] as string] ?? [];
+  const certBags = parsed.getBags({ bagType: forge.pki.oids['certBag'] })[forge.pki.oids['certBag'] as string] ?? [];
   const key = keyBags[0]?.key;
   if (!key) {
     throw new Error('the PKCS#12 file holds no private key');

@@ -1,7 +1,8 @@
 import type { Io } from './command.js';
 import { parseCommandArgs, UsageError } from './command.js';
 import { commands } from './commands/index.js';
-import { GatewayError, isGatewayError } from '../core/errors/index.js';
+import type { GatewayError} from '../core/errors/index.js';
+import { isGatewayError } from '../core/errors/index.js';
 
 const overview = (): string =>
   [

@@ -5,6 +5,7 @@ import type { Db } from '../storage/db.js';
 import type { GatewayMetrics } from '../metrics/registry.js';
 import type { Principal, Role, TokenStore } from '../storage/tokens.js';
 import type { TransmissionStore } from '../storage/transmissions.js';
+import type { AuditInput } from '../storage/audit-store.js';
 import type { Clock, Ids } from '../../app/ports.js';
 import { GatewayError } from '../../core/errors/index.js';
 
@@ -19,7 +20,7 @@ export interface HttpDeps {
   readonly clock: Clock;
   readonly ids: Ids;
   /** Appends an audit record outside any other change (auth denials, reads of patient data). */
-  readonly audit: (input: import('../storage/audit-store.js').AuditInput) => Promise<void>;
+  readonly audit: (input: AuditInput) => Promise<void>;
   /** Keyed hash standing for an INS in storage and the audit trail. */
   readonly subjectHash: (ins: string) => string;
   /** Extra readiness checks (workers, simulators); storage is always checked. */
@@ -35,7 +36,7 @@ export interface RequestState {
   routeName?: string;
 }
 
-export const state = (ctx: Context): RequestState => ctx.state as RequestState;
+export const state = (ctx: Context): RequestState => ctx.state;
 
 /**
  * Requires a bearer token of one of `roles` (admin always passes). 401 without a valid token, 403 with the

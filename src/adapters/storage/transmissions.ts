@@ -43,7 +43,10 @@ export const rowToTransmission = (r: Row): Transmission => {
     throw new GatewayError('INTERNAL', `unknown transmission state in storage: ${status}`);
   }
   const n = (k: string): number | null => (r[k] === null || r[k] === undefined ? null : Number(r[k]));
-  const s = (k: string): string | null => (r[k] === null || r[k] === undefined ? null : String(r[k]));
+  const s = (k: string): string | null => {
+    const v = r[k];
+    return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null;
+  };
   return {
     id: String(r['id']),
     inboundId: String(r['inbound_id']),
@@ -52,7 +55,7 @@ export const rowToTransmission = (r: Row): Transmission => {
     accession: String(r['accession']),
     insHash: s('ins_hash'),
     reportJson: s('report_json'),
-    issues: JSON.parse(String(r['issues_json'] ?? '[]')) as Issue[],
+    issues: JSON.parse(typeof r['issues_json'] === 'string' ? r['issues_json'] : '[]') as Issue[],
     setId: s('set_id'),
     versionNumber: n('version_number'),
     documentUniqueId: s('document_unique_id'),
