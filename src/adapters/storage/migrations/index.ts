@@ -4,6 +4,7 @@
  * each in its own transaction, recorded in schema_migrations. Never edit a released migration: add one.
  */
 import { m001Foundation } from './001-foundation.js';
+import { m002Audit } from './002-audit.js';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -20,4 +21,4 @@ export const t = (engine: Engine) => ({
   bigint: engine === 'sqlite' ? 'INTEGER' : 'BIGINT',
 });
 
-export const migrations: readonly Migration[] = [m001Foundation];
+export const migrations: readonly Migration[] = [m001Foundation, m002Audit];
