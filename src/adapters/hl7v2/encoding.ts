@@ -72,16 +72,16 @@ export const decodeHl7Bytes = (bytes: Buffer): Decoded => {
   if (charset === 'latin1') {
     return { text: latin1.decode(bytes), charset, issues };
   }
+  if (charset === 'ascii' && bytes.some((b) => b > 0x7f)) {
+    issues.push(issue('error', 'HL7_ENCODING_INVALID', 'MSH[1].18', 'MSH-18 declares ASCII but the message has non-ASCII bytes.'));
+    return { text: '', charset, issues };
+  }
   try {
     const text = utf8Strict.decode(bytes);
     return { text, charset: charset ?? 'utf-8', issues };
   } catch {
     if (charset === 'utf-8') {
       issues.push(issue('error', 'HL7_ENCODING_INVALID', 'MSH[1].18', 'MSH-18 declares UTF-8 but the bytes are not valid UTF-8 (Latin-1 sent as UTF-8?).'));
-      return { text: '', charset, issues };
-    }
-    if (charset === 'ascii') {
-      issues.push(issue('error', 'HL7_ENCODING_INVALID', 'MSH[1].18', 'MSH-18 declares ASCII but the message has non-ASCII bytes.'));
       return { text: '', charset, issues };
     }
     issues.push(issue('warning', 'HL7_ENCODING_ASSUMED', 'MSH[1].18', 'MSH-18 is empty and the bytes are not UTF-8: read as ISO 8859-1.'));

@@ -52,12 +52,12 @@ const toText = (input: Buffer | string, maxBytes: number): { text: string; issue
   if (size === 0 || (typeof input === 'string' ? input.trim() === '' : input.toString('latin1').trim() === '')) {
     throw fail([issue('error', 'HL7_EMPTY', 'message', 'The message is empty.')]);
   }
-  if (typeof input === 'string') {
-    return { text: input, issues: [] };
-  }
-  const decoded = decodeHl7Bytes(input);
+  const decoded = typeof input === 'string' ? { text: input, issues: [] } : decodeHl7Bytes(input);
   if (hasErrors(decoded.issues)) {
     throw fail(decoded.issues);
+  }
+  if (BINARY.test(decoded.text)) {
+    throw fail([issue('error', 'HL7_BINARY_CONTENT', 'message', 'The message contains binary control characters; it is not HL7 v2 text (wrong encoding, e.g. UTF-16?).')]);
   }
   return { text: decoded.text, issues: [...decoded.issues] };
 };
@@ -66,11 +66,6 @@ const toText = (input: Buffer | string, maxBytes: number): { text: string; issue
 const parseLines = (lines: readonly string[], baseIssues: readonly Issue[], opts: Hl7ParseOptions): { report?: LabReport; header?: MessageHeader; issues: Issue[] } => {
   const issues: Issue[] = [...baseIssues];
   const mshLine = lines[0] ?? '';
-  const text = lines.join('\r');
-  if (BINARY.test(text)) {
-    issues.push(issue('error', 'HL7_BINARY_CONTENT', 'message', 'The message contains binary control characters; it is not HL7 v2 text.'));
-    return { issues };
-  }
   const delimiters = readDelimiters(mshLine);
   if (delimiters === undefined) {
     issues.push(issue('error', 'HL7_DELIMITERS_INVALID', 'MSH[1].2', 'MSH-1/MSH-2 must give 5 distinct delimiter characters, such as |^~\\&.'));
