@@ -1,0 +1,42 @@
+/** Certificate checks of the simulator: a certificate must chain to the test CA bundle and be valid now. */
+import { X509Certificate } from 'node:crypto';
+
+export const splitPem = (pem: string): string[] => pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+
+export const chainsToBundle = (leaf: X509Certificate, caBundlePem: string, now: Date): string | undefined => {
+  const cas = splitPem(caBundlePem).map((p) => new X509Certificate(p));
+  const within = (c: X509Certificate): boolean => new Date(c.validFrom) <= now && now <= new Date(c.validTo);
+  if (!within(leaf)) {
+    return 'the certificate is not valid now';
+  }
+  let cur = leaf;
+  for (let depth = 0; depth < 5; depth++) {
+    const issuer = cas.find((ca) => ca.subject === cur.issuer && cur.verify(ca.publicKey));
+    if (!issuer) {
+      return 'the certificate is not issued by the trusted test CA';
+    }
+    if (!within(issuer)) {
+      return 'an issuing CA certificate is not valid now';
+    }
+    if (issuer.subject === issuer.issuer) {
+      return undefined;
+    }
+    cur = issuer;
+  }
+  return 'the certificate chain is too long';
+};
+
+/** RFC 2253 form of node's multi-line DN (`C=FR\nO=…\nCN=…` → `CN=…,O=…,C=FR`). */
+export const rfc2253 = (nodeDn: string): string => nodeDn.split('\n').filter((l) => l !== '').reverse().join(',');
+
+export const certFromBase64 = (b64: string): X509Certificate => new X509Certificate(Buffer.from(b64.replace(/\s+/g, ''), 'base64'));
+
+/** NIR/NIA key check (standards.md §1.3): key = 97 − (N mod 97), Corsica 2A→19, 2B→18. */
+export const insKeyValid = (ins15: string): boolean => {
+  if (!/^[12378]\d{4}(\d{2}|2A|2B)\d{6}\d{2}$/i.test(ins15)) {
+    return false;
+  }
+  const body = ins15.slice(0, 13).toUpperCase().replace(/^(\d{5})2A/, '$119').replace(/^(\d{5})2B/, '$118');
+  const key = 97n - (BigInt(body) % 97n);
+  return String(key).padStart(2, '0') === ins15.slice(13);
+};
