@@ -21,7 +21,7 @@ export interface Config {
   readonly lab: { readonly name?: string; readonly finess?: string; readonly oid?: string };
   readonly dmp: { readonly route: 'xds' | 'mhd'; readonly endpoint?: string };
   readonly insi: { readonly endpoint?: string };
-  readonly audit: { readonly subjectKey?: string };
+  readonly audit: { readonly subjectKey?: string; readonly signatureP12?: string; readonly checkpointIntervalSeconds: number };
   readonly ui: { readonly enabled: boolean };
 }
 

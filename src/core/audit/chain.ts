@@ -86,27 +86,87 @@ export const recordHash = (r: Omit<AuditRecord, 'hash'>): string =>
 /** Keyed hash of a patient identifier (INS): searchable, not reversible without the key. */
 export const subjectHash = (key: string, ins: string): string => createHmac('sha256', key).update(ins.trim().toUpperCase()).digest('hex');
 
+export type ChainBreakReason =
+  /** A record is missing: the record found has a later seq than the one expected. */
+  | 'sequence_gap'
+  /** The record's content does not give its stored hash: it was edited (or forged). */
+  | 'hash_mismatch'
+  /** The record does not point to the hash of the record before it: something before it was removed, inserted or moved. */
+  | 'prev_hash_mismatch';
+
 export interface ChainBreak {
+  /** The first bad record: for a gap, the seq that is missing. */
   readonly seq: number;
-  readonly reason: 'hash_mismatch' | 'prev_hash_mismatch' | 'sequence_gap';
+  /** The id of the record found at that place (absent for a missing record). */
+  readonly id?: string;
+  readonly reason: ChainBreakReason;
+  readonly message: string;
+}
+
+/**
+ * Checks records one at a time in seq order (so a long trail can be read page by page). Order of checks for
+ * each record: seq continuity, then its own hash, then its link to the previous record — so an edited record
+ * is named itself, a deleted one by its missing seq, and a moved one where it now stands.
+ */
+export class ChainVerifier {
+  private prev: string;
+  private lastSeq: number;
+  private broken: ChainBreak | undefined;
+  count = 0;
+
+  constructor(start: { prevHash: string; seq: number } = { prevHash: GENESIS_HASH, seq: 0 }) {
+    this.prev = start.prevHash;
+    this.lastSeq = start.seq;
+  }
+
+  get lastHash(): string {
+    return this.prev;
+  }
+
+  get seq(): number {
+    return this.lastSeq;
+  }
+
+  get result(): ChainBreak | undefined {
+    return this.broken;
+  }
+
+  /** Returns the first break (and keeps returning it once found). */
+  push(r: AuditRecord): ChainBreak | undefined {
+    if (this.broken) {
+      return this.broken;
+    }
+    const expected = this.lastSeq + 1;
+    if (r.seq !== expected) {
+      this.broken =
+        r.seq > expected
+          ? { seq: expected, reason: 'sequence_gap', message: `record #${expected} is missing (the next record found is #${r.seq})` }
+          : { seq: r.seq, id: r.id, reason: 'sequence_gap', message: `record #${r.seq} comes after #${this.lastSeq}` };
+      return this.broken;
+    }
+    if (recordHash(r) !== r.hash) {
+      this.broken = { seq: r.seq, id: r.id, reason: 'hash_mismatch', message: `record #${r.seq} does not match its hash: it was altered` };
+      return this.broken;
+    }
+    if (r.prevHash !== this.prev) {
+      this.broken = { seq: r.seq, id: r.id, reason: 'prev_hash_mismatch', message: `record #${r.seq} does not follow record #${this.lastSeq}: a record before it was removed, inserted or moved` };
+      return this.broken;
+    }
+    this.prev = r.hash;
+    this.lastSeq = r.seq;
+    this.count += 1;
+    return undefined;
+  }
 }
 
 /** Walks records in seq order; returns the first break, or undefined when the chain holds. */
 export const verifyChain = (records: Iterable<AuditRecord>, start: { prevHash: string; seq: number } = { prevHash: GENESIS_HASH, seq: 0 }): ChainBreak | undefined => {
-  let prev = start.prevHash;
-  let lastSeq = start.seq;
+  const v = new ChainVerifier(start);
   for (const r of records) {
-    if (r.prevHash !== prev) {
-      return { seq: r.seq, reason: 'prev_hash_mismatch' };
+    const b = v.push(r);
+    if (b) {
+      return b;
     }
-    if (recordHash(r) !== r.hash) {
-      return { seq: r.seq, reason: 'hash_mismatch' };
-    }
-    if (r.seq <= lastSeq) {
-      return { seq: r.seq, reason: 'sequence_gap' };
-    }
-    prev = r.hash;
-    lastSeq = r.seq;
   }
   return undefined;
 };
