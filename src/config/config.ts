@@ -15,13 +15,27 @@ export interface Config {
     readonly schema: string;
   };
   readonly log: { readonly level: string };
-  readonly ins: { readonly acceptedOids: readonly string[] };
+  readonly ins: { readonly acceptedOids: readonly string[]; readonly requireEvidence: boolean };
   readonly ansKit?: string;
   readonly pki: { readonly dir: string; readonly passphrase?: string };
   readonly lab: { readonly name?: string; readonly finess?: string; readonly oid?: string };
   readonly dmp: { readonly route: 'xds' | 'mhd'; readonly endpoint?: string };
-  readonly insi: { readonly endpoint?: string };
+  readonly insi: { readonly endpoint?: string; readonly idam?: string; readonly clientP12?: string; readonly trustBundle?: string; readonly timeoutMs: number };
   readonly audit: { readonly subjectKey?: string; readonly signatureP12?: string; readonly checkpointIntervalSeconds: number };
+  readonly outbox: {
+    readonly enabled: boolean;
+    readonly pollMs: number;
+    readonly concurrency: number;
+    readonly maxPerSecond: number;
+    readonly leaseMs: number;
+    readonly retryBaseMs: number;
+    readonly retryMaxMs: number;
+    readonly maxAttempts: number;
+    readonly maxAgeHours: number;
+    readonly breakerThreshold: number;
+    readonly breakerCooldownMs: number;
+  };
+  readonly retention: { readonly days: number };
   readonly ui: { readonly enabled: boolean };
 }
 

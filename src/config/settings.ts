@@ -60,5 +60,24 @@ export const settings: readonly Setting[] = [
   // --- audit trail (issue 8) ---
   { key: 'audit.signatureP12', env: 'DMP_GATEWAY_AUDIT_SIGNATURE_P12', type: str, description: "PKCS#12 of the structure's signature certificate that signs audit checkpoints (default: <pki.dir>/structureSign.p12; passphrase pki.passphrase)." },
   { key: 'audit.checkpointIntervalSeconds', env: 'DMP_GATEWAY_AUDIT_CHECKPOINT_INTERVAL_SECONDS', type: int(0, 86400), default: 300, description: 'How often a signed checkpoint of the audit trail is written (0: only at shutdown and on demand). Deleting the last records is detected up to the last checkpoint.' },
+  // Outbox: processing, delivery workers, retries, dead letter, circuit breaker, retention (issue 7).
+  { key: 'outbox.enabled', env: 'DMP_GATEWAY_OUTBOX_ENABLED', type: bool, default: true, description: 'Run the processing and delivery workers in this instance.' },
+  { key: 'outbox.pollMs', env: 'DMP_GATEWAY_OUTBOX_POLL_MS', type: int(10, 60000), default: 500, sandboxDefault: 200, description: 'How often idle workers look for work.' },
+  { key: 'outbox.concurrency', env: 'DMP_GATEWAY_OUTBOX_CONCURRENCY', type: int(1, 256), default: 8, description: 'Sends in flight at once per instance (per destination).' },
+  { key: 'outbox.maxPerSecond', env: 'DMP_GATEWAY_OUTBOX_MAX_PER_SECOND', type: int(1, 10000), default: 50, description: 'Most sends started per second per instance: the DMP never gets more than this from us.' },
+  { key: 'outbox.leaseMs', env: 'DMP_GATEWAY_OUTBOX_LEASE_MS', type: int(1000, 3600000), default: 120000, description: 'How long a claimed transmission stays with its instance; a send still unanswered then is treated as uncertain and reconciled.' },
+  { key: 'outbox.retryBaseMs', env: 'DMP_GATEWAY_OUTBOX_RETRY_BASE_MS', type: int(10, 3600000), default: 30000, description: 'First retry delay; doubles each attempt (with jitter).' },
+  { key: 'outbox.retryMaxMs', env: 'DMP_GATEWAY_OUTBOX_RETRY_MAX_MS', type: int(10, 86400000), default: 3600000, description: 'Longest delay between two attempts.' },
+  { key: 'outbox.maxAttempts', env: 'DMP_GATEWAY_OUTBOX_MAX_ATTEMPTS', type: int(1, 1000), default: 48, description: 'Attempts before a transmission is failed (dead letter, replayable).' },
+  { key: 'outbox.maxAgeHours', env: 'DMP_GATEWAY_OUTBOX_MAX_AGE_HOURS', type: int(1, 8760), default: 72, description: 'Age after which an undelivered transmission is failed (dead letter, replayable).' },
+  { key: 'outbox.breakerThreshold', env: 'DMP_GATEWAY_OUTBOX_BREAKER_THRESHOLD', type: int(1, 1000), default: 5, description: 'Consecutive transient failures that open the circuit breaker (sending pauses).' },
+  { key: 'outbox.breakerCooldownMs', env: 'DMP_GATEWAY_OUTBOX_BREAKER_COOLDOWN_MS', type: int(10, 3600000), default: 30000, description: 'How long the breaker stays open before one trial send.' },
+  { key: 'retention.days', env: 'DMP_GATEWAY_RETENTION_DAYS', type: int(1, 36500), default: 90, description: 'Raw inputs and document bodies of finished transmissions are dropped after this many days (hashes and the audit trail stay).' },
   { key: 'ui.enabled', env: 'DMP_GATEWAY_UI_ENABLED', type: bool, default: true, description: 'Serve the dashboard at /ui/.' },
+  // --- INS identity gate and INSi (issue 4) ---
+  { key: 'ins.requireEvidence', env: 'DMP_GATEWAY_INS_REQUIRE_EVIDENCE', type: bool, default: false, description: 'Hold a QUAL identity whose ID-document check (document type) is not given by the SIL.' },
+  { key: 'insi.idam', env: 'DMP_GATEWAY_INSI_IDAM', type: str, sandboxDefault: 'SANDBOX-IDAM-0001', description: 'Software authorisation number (IDAM) given by the CNDA, sent in ContexteLPS; INSi answers desir_550 to an unknown one.' },
+  { key: 'insi.clientP12', env: 'DMP_GATEWAY_INSI_CLIENT_P12', type: str, description: 'PKCS#12 of the INSi client certificate, CN INSI-AUTO (default: <pki.dir>/insiClient.p12; passphrase pki.passphrase).' },
+  { key: 'insi.trustBundle', env: 'DMP_GATEWAY_INSI_TRUST_BUNDLE', type: str, description: 'PEM bundle the INSi server certificate must chain to (default: <pki.dir>/ca-bundle.pem).' },
+  { key: 'insi.timeoutMs', env: 'DMP_GATEWAY_INSI_TIMEOUT_MS', type: int(100, 120000), default: 15000, description: 'How long to wait for one INSi answer.' },
 ];

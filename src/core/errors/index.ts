@@ -1,15 +1,17 @@
 import type { ErrorDefinition, ErrorTable } from './catalogue.js';
 import { commonErrors } from './common.js';
-import { intakeErrors } from './intake.js';
 import { identityErrors } from './identity.js';
+import { intakeErrors } from './intake.js';
 import { deliveryErrors } from './delivery.js';
+import { outboxErrors } from './outbox.js';
+import { auditErrors } from './audit.js';
 import type { Issue } from '../validation/issue.js';
 
 /**
  * All tables of the catalogue. A domain adds its table here; `test/unit/errors.test.ts` checks that
  * codes are unique, upper snake case, and documented in docs/errors.md.
  */
-export const catalogueParts: readonly ErrorTable[] = [commonErrors, intakeErrors, identityErrors, deliveryErrors];
+export const catalogueParts: readonly ErrorTable[] = [commonErrors, identityErrors, intakeErrors, deliveryErrors, outboxErrors, auditErrors];
 
 const merged: Record<string, ErrorDefinition> = {};
 for (const part of catalogueParts) {

@@ -3,18 +3,18 @@
  * through `assertTransition`, and each is stored with its audit record in one transaction.
  *
  *   received → identity_hold | opposed | quarantined | ready | rejected
- *   identity_hold → ready (released) | rejected
+ *   identity_hold → received (released: processed again with the qualified identity) | rejected
  *   ready → sending → delivered | retry_wait | failed | uncertain
  *   retry_wait → sending;  uncertain → delivered (found by ITI-18) | ready (not found: resend, same uniqueId)
- *   failed → ready (replay);  quarantined → ready (replay after a rule or setting fix)
+ *   failed → ready (replay: the same document again);  quarantined → received (replay: built again)
  */
 import type { TransmissionState } from './states.js';
 
 export const TRANSITIONS: Readonly<Record<TransmissionState, readonly TransmissionState[]>> = {
   received: ['identity_hold', 'opposed', 'quarantined', 'ready', 'rejected'],
-  identity_hold: ['ready', 'rejected', 'quarantined', 'opposed'],
+  identity_hold: ['received', 'rejected'],
   opposed: [],
-  quarantined: ['ready', 'rejected'],
+  quarantined: ['received', 'rejected'],
   ready: ['sending', 'quarantined'],
   sending: ['delivered', 'retry_wait', 'failed', 'uncertain', 'ready'],
   retry_wait: ['sending', 'failed', 'ready'],

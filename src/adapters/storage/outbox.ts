@@ -1,0 +1,140 @@
+import { createHash } from 'node:crypto';
+import type { Db, Executor } from './db.js';
+import { rowToTransmission, type Transmission } from './transmissions.js';
+
+export interface StoredDocument {
+  readonly uniqueId: string;
+  readonly transmissionId: string;
+  readonly setId: string;
+  readonly versionNumber: number;
+  readonly replacesUniqueId: string | null;
+  readonly entryUuid: string | null;
+  readonly sha1: string;
+  readonly sizeBytes: number;
+}
+
+const rowToDocument = (r: Record<string, unknown>): StoredDocument => ({
+  uniqueId: String(r['unique_id']),
+  transmissionId: String(r['transmission_id']),
+  setId: String(r['set_id']),
+  versionNumber: Number(r['version_number']),
+  replacesUniqueId: typeof r['replaces_unique_id'] === 'string' ? r['replaces_unique_id'] : null,
+  entryUuid: typeof r['entry_uuid'] === 'string' ? r['entry_uuid'] : null,
+  sha1: String(r['sha1']),
+  sizeBytes: Number(r['size_bytes']),
+});
+
+/**
+ * The outbox side of storage: claiming work with a lease (PostgreSQL: FOR UPDATE SKIP LOCKED, so several
+ * instances share the queue; SQLite: one writer at a time), documents and their version chain, sweeps.
+ */
+export class OutboxStore {
+  constructor(private readonly db: Db) {}
+
+  /**
+   * Claims up to `limit` transmissions due for sending (ready, retry_wait due, uncertain due) for `owner`
+   * until `leaseUntil`. The claimed rows keep their state; the caller moves them to `sending` with its audit
+   * record. Returns them with their previous state.
+   */
+  async claim(owner: string, now: Date, leaseUntil: Date, limit: number): Promise<Transmission[]> {
+    const nowIso = now.toISOString();
+    const pick = `SELECT id FROM transmissions
+      WHERE status IN ('ready', 'retry_wait', 'uncertain')
+        AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+        AND (lease_until IS NULL OR lease_until < ?)
+      ORDER BY created_at, id LIMIT ${Math.max(1, Math.floor(limit))}`;
+    return this.db.transaction(async (tx) => {
+      const ids = await tx.query<{ id: string }>(this.db.engine === 'postgres' ? `${pick} FOR UPDATE SKIP LOCKED` : pick, [nowIso, nowIso]);
+      if (ids.length === 0) {
+        return [];
+      }
+      const list = ids.map((r) => r.id);
+      await tx.execute(`UPDATE transmissions SET lease_owner = ?, lease_until = ? WHERE id IN (${list.map(() => '?').join(', ')})`, [owner, leaseUntil.toISOString(), ...list]);
+      const rows = await tx.query(`SELECT * FROM transmissions WHERE id IN (${list.map(() => '?').join(', ')}) ORDER BY created_at, id`, list);
+      return rows.map(rowToTransmission);
+    });
+  }
+
+  /** Received transmissions waiting to be processed (identity gate, build, validation). */
+  async claimReceived(owner: string, now: Date, leaseUntil: Date, limit: number): Promise<Transmission[]> {
+    const nowIso = now.toISOString();
+    const pick = `SELECT id FROM transmissions WHERE status = 'received' AND (lease_until IS NULL OR lease_until < ?) ORDER BY created_at, id LIMIT ${Math.max(1, Math.floor(limit))}`;
+    return this.db.transaction(async (tx) => {
+      const ids = await tx.query<{ id: string }>(this.db.engine === 'postgres' ? `${pick} FOR UPDATE SKIP LOCKED` : pick, [nowIso]);
+      if (ids.length === 0) {
+        return [];
+      }
+      const list = ids.map((r) => r.id);
+      await tx.execute(`UPDATE transmissions SET lease_owner = ?, lease_until = ? WHERE id IN (${list.map(() => '?').join(', ')})`, [owner, leaseUntil.toISOString(), ...list]);
+      return (await tx.query(`SELECT * FROM transmissions WHERE id IN (${list.map(() => '?').join(', ')}) ORDER BY created_at, id`, list)).map(rowToTransmission);
+    });
+  }
+
+  /** Transmissions left in `sending` whose lease ran out: their instance died mid-send. */
+  async expiredSending(now: Date): Promise<Transmission[]> {
+    return (await this.db.query("SELECT * FROM transmissions WHERE status = 'sending' AND lease_until < ?", [now.toISOString()])).map(rowToTransmission);
+  }
+
+  /** The latest document of a report (same SIL accession number = same setId), if any. */
+  async latestVersion(accession: string, tx: Executor = this.db): Promise<StoredDocument | undefined> {
+    const r = (
+      await tx.query(
+        `SELECT d.* FROM documents d JOIN transmissions t ON t.id = d.transmission_id
+         WHERE t.accession = ? ORDER BY d.version_number DESC LIMIT 1`,
+        [accession],
+      )
+    )[0];
+    return r ? rowToDocument(r) : undefined;
+  }
+
+  async insertDocument(tx: Executor, d: { uniqueId: string; transmissionId: string; setId: string; versionNumber: number; replacesUniqueId?: string; xml: string; at: Date }): Promise<StoredDocument> {
+    const bytes = Buffer.from(d.xml, 'utf8');
+    const sha1 = createHash('sha1').update(bytes).digest('hex');
+    await tx.execute(
+      'INSERT INTO documents (unique_id, transmission_id, set_id, version_number, replaces_unique_id, cda, sha1, size_bytes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [d.uniqueId, d.transmissionId, d.setId, d.versionNumber, d.replacesUniqueId ?? null, bytes, sha1, bytes.length, d.at.toISOString()],
+    );
+    return { uniqueId: d.uniqueId, transmissionId: d.transmissionId, setId: d.setId, versionNumber: d.versionNumber, replacesUniqueId: d.replacesUniqueId ?? null, entryUuid: null, sha1, sizeBytes: bytes.length };
+  }
+
+  async documentOf(transmissionId: string): Promise<(StoredDocument & { xml: string }) | undefined> {
+    const r = (await this.db.query('SELECT * FROM documents WHERE transmission_id = ? ORDER BY version_number DESC LIMIT 1', [transmissionId]))[0];
+    if (!r) {
+      return undefined;
+    }
+    const cda = r['cda'];
+    return { ...rowToDocument(r), xml: cda ? Buffer.from(cda as Uint8Array).toString('utf8') : '' };
+  }
+
+  async document(uniqueId: string, tx: Executor = this.db): Promise<StoredDocument | undefined> {
+    const r = (await tx.query('SELECT * FROM documents WHERE unique_id = ?', [uniqueId]))[0];
+    return r ? rowToDocument(r) : undefined;
+  }
+
+  async setEntryUuid(tx: Executor, uniqueId: string, entryUuid: string): Promise<void> {
+    await tx.execute('UPDATE documents SET entry_uuid = ? WHERE unique_id = ?', [entryUuid, uniqueId]);
+  }
+
+  /** Age in seconds of the oldest transmission waiting to be sent (0 if none). */
+  async oldestReadyAgeSeconds(now: Date): Promise<number> {
+    const r = (await this.db.query<{ t: string | null }>("SELECT MIN(created_at) AS t FROM transmissions WHERE status IN ('ready', 'retry_wait', 'uncertain')"))[0];
+    return r?.t ? Math.max(0, (now.getTime() - Date.parse(r.t)) / 1000) : 0;
+  }
+
+  /**
+   * Retention: drops raw inputs and document bodies older than `before` (the rows, hashes and audit trail
+   * stay). Returns how many of each were purged.
+   */
+  async purgeBefore(before: Date, now: Date): Promise<{ inputs: number; documents: number }> {
+    const iso = before.toISOString();
+    return this.db.transaction(async (tx) => {
+      const inputs = await tx.execute("UPDATE inbound_messages SET raw = ?, purged_at = ? WHERE received_at < ? AND purged_at IS NULL", [Buffer.alloc(0), now.toISOString(), iso]);
+      const documents = await tx.execute(
+        `UPDATE documents SET cda = NULL WHERE created_at < ? AND cda IS NOT NULL
+           AND transmission_id IN (SELECT id FROM transmissions WHERE status IN ('delivered', 'rejected', 'opposed', 'failed'))`,
+        [iso],
+      );
+      return { inputs, documents };
+    });
+  }
+}

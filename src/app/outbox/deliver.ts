@@ -1,0 +1,146 @@
+/**
+ * Delivery of one claimed transmission: reconcile first when the last send had no answer, then send, then
+ * record the outcome (delivered / retry_wait / failed / uncertain) with its audit record in one transaction.
+ */
+import type { LabReport } from '../../core/report/model.js';
+import { decideRetry, type RetryPolicy } from '../../core/policy/retry.js';
+import type { Clock, DeliveryOutcome, DmpRoute, Ids } from '../ports.js';
+import type { Db } from '../../adapters/storage/db.js';
+import type { OutboxStore } from '../../adapters/storage/outbox.js';
+import type { Transmission, TransmissionStore } from '../../adapters/storage/transmissions.js';
+import type { GatewayMetrics } from '../../adapters/metrics/registry.js';
+
+export interface DeliverDeps {
+  readonly db: Db;
+  readonly transmissions: TransmissionStore;
+  readonly outbox: OutboxStore;
+  readonly route: DmpRoute;
+  readonly clock: Clock;
+  readonly ids: Ids;
+  readonly retry: RetryPolicy;
+  /** How long a send may take before its lease runs out and it is treated as having had no answer. */
+  readonly leaseMs: number;
+  /** A draw in [0, 1) for the jitter. */
+  readonly random: () => number;
+  readonly metrics?: GatewayMetrics;
+  readonly owner: string;
+}
+
+/** What happened, for the breaker: did the DMP answer at all? */
+export type DeliveryResult = 'delivered' | 'transient_failure' | 'permanent_failure' | 'reconciled' | 'skipped';
+
+const actor = 'system:delivery';
+
+export async function deliverOne(deps: DeliverDeps, claimed: Transmission): Promise<DeliveryResult> {
+  const doc = await deps.outbox.documentOf(claimed.id);
+  const report = JSON.parse(claimed.reportJson ?? 'null') as LabReport | null;
+  if (!doc || !report || !claimed.documentUniqueId) {
+    await deps.transmissions.transition(claimed.id, [claimed.status], 'failed', { leaseOwner: null, leaseUntil: null, lastErrorCode: 'OUTBOX_DOCUMENT_MISSING', lastError: 'The document of this transmission is not in storage.' }, { type: 'delivery.outcome', actor, outcome: 'failure', details: { code: 'OUTBOX_DOCUMENT_MISSING' } });
+    return 'permanent_failure';
+  }
+  const ins = report.patient.ins?.value ?? '';
+
+  // No answer last time: ask the registry before any resend (ITI-18 by uniqueId).
+  if (claimed.status === 'uncertain') {
+    let found: Awaited<ReturnType<DmpRoute['findByUniqueId']>>;
+    try {
+      found = await deps.route.findByUniqueId(doc.uniqueId, ins);
+    } catch (e) {
+      await scheduleRetry(deps, claimed, 'uncertain', 'DMP_UNREACHABLE', `Reconciliation query failed: ${(e as Error).message}`);
+      return 'transient_failure';
+    }
+    if (found.found) {
+      await deps.db.transaction(async (tx) => {
+        if (found.entryUuid) {
+          await deps.outbox.setEntryUuid(tx, doc.uniqueId, found.entryUuid);
+        }
+        await deps.transmissions.transition(claimed.id, ['uncertain'], 'delivered', { leaseOwner: null, leaseUntil: null, nextAttemptAt: null, lastErrorCode: null, lastError: null }, { type: 'delivery.reconciled', actor, outcome: 'success', documentUniqueId: doc.uniqueId, details: { found: true, entryUuid: found.entryUuid ?? null } }, tx);
+      });
+      deps.metrics?.deliveries.inc({ outcome: 'delivered', code: 'RECONCILED' });
+      return 'reconciled';
+    }
+  }
+
+  // Send. The state says `sending` (with the lease) before the first byte leaves.
+  const now = deps.clock.now();
+  const attempts = claimed.attempts + 1;
+  await deps.transmissions.transition(
+    claimed.id,
+    [claimed.status],
+    'sending',
+    { attempts, leaseOwner: deps.owner, leaseUntil: new Date(now.getTime() + deps.leaseMs).toISOString() },
+    { type: 'delivery.attempt', actor, outcome: 'info', documentUniqueId: doc.uniqueId, details: { attempt: attempts, reconciledNotFound: claimed.status === 'uncertain' } },
+  );
+  let outcome: DeliveryOutcome;
+  try {
+    outcome = await deps.route.submit({
+      transmissionId: claimed.id,
+      documentXml: doc.xml,
+      documentUniqueId: doc.uniqueId,
+      setId: doc.setId,
+      versionNumber: doc.versionNumber,
+      ...(doc.replacesUniqueId ? { replacesUniqueId: doc.replacesUniqueId } : {}),
+      report,
+    });
+  } catch (e) {
+    outcome = { kind: 'uncertain', code: 'DMP_NO_ANSWER', message: (e as Error).message };
+  }
+  return recordOutcome(deps, { ...claimed, attempts }, doc.uniqueId, outcome);
+}
+
+async function recordOutcome(deps: DeliverDeps, t: Transmission, uniqueId: string, outcome: DeliveryOutcome): Promise<DeliveryResult> {
+  const clear = { leaseOwner: null, leaseUntil: null } as const;
+  switch (outcome.kind) {
+    case 'delivered':
+      await deps.db.transaction(async (tx) => {
+        if (outcome.entryUuid) {
+          await deps.outbox.setEntryUuid(tx, uniqueId, outcome.entryUuid);
+        }
+        await deps.transmissions.transition(t.id, ['sending'], 'delivered', { ...clear, nextAttemptAt: null, lastErrorCode: null, lastError: null, dmpAnswer: outcome.answer }, { type: 'delivery.outcome', actor, outcome: 'success', documentUniqueId: uniqueId, details: { attempt: t.attempts, entryUuid: outcome.entryUuid ?? null, certificateFingerprint: outcome.certificateFingerprint ?? null } }, tx);
+      });
+      deps.metrics?.deliveries.inc({ outcome: 'delivered', code: 'OK' });
+      return 'delivered';
+    case 'rejected':
+      deps.metrics?.deliveries.inc({ outcome: 'rejected', code: outcome.code });
+      if (outcome.retryable) {
+        await scheduleRetry(deps, t, 'sending', outcome.code, outcome.message, outcome.answer);
+        return 'transient_failure';
+      }
+      await deps.transmissions.transition(t.id, ['sending'], 'failed', { ...clear, lastErrorCode: outcome.code, lastError: outcome.message, dmpAnswer: outcome.answer ?? null }, { type: 'delivery.outcome', actor, outcome: 'failure', documentUniqueId: uniqueId, details: { attempt: t.attempts, code: outcome.code, retryable: false } });
+      return 'permanent_failure';
+    case 'uncertain':
+      deps.metrics?.deliveries.inc({ outcome: 'uncertain', code: outcome.code });
+      await deps.transmissions.transition(t.id, ['sending'], 'uncertain', { ...clear, nextAttemptAt: new Date(deps.clock.now().getTime() + deps.retry.baseMs).toISOString(), lastErrorCode: outcome.code, lastError: outcome.message }, { type: 'delivery.outcome', actor, outcome: 'failure', documentUniqueId: uniqueId, details: { attempt: t.attempts, code: outcome.code, uncertain: true } });
+      return 'transient_failure';
+  }
+}
+
+async function scheduleRetry(deps: DeliverDeps, t: Transmission, from: 'sending' | 'uncertain', code: string, message: string, answer?: string): Promise<void> {
+  const decision = decideRetry(deps.retry, { attempts: t.attempts, createdAt: new Date(t.createdAt), now: deps.clock.now(), random: deps.random() });
+  const clear = { leaseOwner: null, leaseUntil: null } as const;
+  if (decision.kind === 'dead_letter') {
+    await deps.transmissions.transition(t.id, [from], 'failed', { ...clear, lastErrorCode: code, lastError: `${message} (${decision.reason})`, ...(answer ? { dmpAnswer: answer } : {}) }, { type: 'delivery.outcome', actor, outcome: 'failure', details: { attempt: t.attempts, code, deadLetter: decision.reason } });
+    return;
+  }
+  deps.metrics?.retries.inc();
+  if (from === 'uncertain') {
+    // Still unknown whether the DMP has it: stay uncertain, ask again later.
+    await deps.db.execute('UPDATE transmissions SET next_attempt_at = ?, lease_owner = NULL, lease_until = NULL, last_error_code = ?, last_error = ? WHERE id = ? AND status = ?', [decision.at.toISOString(), code, message, t.id, 'uncertain']);
+    return;
+  }
+  await deps.transmissions.transition(t.id, ['sending'], 'retry_wait', { ...clear, nextAttemptAt: decision.at.toISOString(), lastErrorCode: code, lastError: message, ...(answer ? { dmpAnswer: answer } : {}) }, { type: 'delivery.outcome', actor, outcome: 'failure', details: { attempt: t.attempts, code, retryAt: decision.at.toISOString() } });
+}
+
+/** A send left without answer by a dead instance (lease expired while `sending`) becomes `uncertain`. */
+export async function sweepExpired(deps: DeliverDeps): Promise<number> {
+  let n = 0;
+  for (const t of await deps.outbox.expiredSending(deps.clock.now())) {
+    try {
+      await deps.transmissions.transition(t.id, ['sending'], 'uncertain', { leaseOwner: null, leaseUntil: null, nextAttemptAt: null, lastErrorCode: 'DMP_NO_ANSWER', lastError: 'The sending instance stopped before the DMP answered.' }, { type: 'delivery.outcome', actor, outcome: 'failure', details: { code: 'DMP_NO_ANSWER', leaseExpired: true, owner: t.leaseOwner } });
+      n++;
+    } catch {
+      // Another instance swept it first.
+    }
+  }
+  return n;
+}

@@ -1,0 +1,289 @@
+/**
+ * The outbox use cases over real storage (SQLite and PostgreSQL), with an in-memory DMP: states, versions,
+ * retries, dead letter, reconcile-before-resend, lease expiry, replay, circuit breaker, and two runners
+ * sharing one database.
+ */
+import { after, before, beforeEach, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { TransmissionStore } from '../../../src/adapters/storage/transmissions.js';
+import { OutboxStore } from '../../../src/adapters/storage/outbox.js';
+import { rowToAudit } from '../../../src/adapters/storage/audit-store.js';
+import { verifyChain } from '../../../src/core/audit/chain.js';
+import { evaluateIdentity } from '../../../src/core/ins/gate.js';
+import { processReceived, type ProcessDeps } from '../../../src/app/outbox/process.js';
+import { deliverOne, sweepExpired, type DeliverDeps } from '../../../src/app/outbox/deliver.js';
+import { createOutboxRunner } from '../../../src/app/outbox/runner.js';
+import { replay } from '../../../src/app/outbox/replay.js';
+import type { LabReport } from '../../../src/core/report/model.js';
+import { createLogger } from '../../../src/logging/logger.js';
+import { ENGINES, type TestDb } from '../../helpers/db.js';
+import { FixedClock } from '../../helpers/clock.js';
+import { FakeDmp } from '../../helpers/fake-route.js';
+import { sampleReport } from '../../helpers/reports.js';
+import { LogSink } from '../../helpers/log-sink.js';
+import { randomUUID } from 'node:crypto';
+
+const ACCEPTED = ['1.2.250.1.213.1.4.8', '1.2.250.1.213.1.4.9', '1.2.250.1.213.1.4.10'];
+
+for (const engine of ENGINES) {
+  describe(`outbox (${engine.name})`, () => {
+    let t: TestDb;
+    let clock: FixedClock;
+    let store: TransmissionStore;
+    let outbox: OutboxStore;
+    let dmp: FakeDmp;
+    let p: ProcessDeps;
+    let d: DeliverDeps;
+    let n = 0;
+    const built: string[] = [];
+
+    before(async () => {
+      t = await engine.open();
+    });
+    after(() => t.dispose());
+    beforeEach(() => {
+      clock = new FixedClock('2026-03-01T10:00:00.000Z');
+      const ids = { uuid: () => randomUUID() };
+      store = new TransmissionStore(t.db, clock, ids);
+      outbox = new OutboxStore(t.db);
+      dmp = new FakeDmp();
+      p = {
+        db: t.db,
+        transmissions: store,
+        outbox,
+        clock,
+        ids,
+        identityGate: (r) => evaluateIdentity(r.patient, { acceptedOids: ACCEPTED }),
+        build: (r, v) => {
+          built.push(`${v.setId}#${v.versionNumber}`);
+          return Promise.resolve({ xml: `<ClinicalDocument><id root="${v.documentId}"/><setId root="${v.setId}"/><versionNumber value="${v.versionNumber}"/>${v.replacesDocumentId ? `<parent root="${v.replacesDocumentId}"/>` : ''}<status>${r.status}</status></ClinicalDocument>`, issues: [] });
+        },
+        validator: { validate: (xml) => Promise.resolve(xml.includes('<status>cancelled</status>') ? [{ severity: 'error' as const, code: 'CDA_TEST_RULE', path: '/ClinicalDocument/status', message: 'test rule' }] : []) },
+        formatTime: (x) => x.toISOString().replace('Z', '+00:00'),
+      };
+      d = {
+        db: t.db,
+        transmissions: store,
+        outbox,
+        route: dmp,
+        clock,
+        ids,
+        retry: { baseMs: 1000, maxDelayMs: 60000, maxAttempts: 4, maxAgeMs: 24 * 3600 * 1000 },
+        leaseMs: 30000,
+        random: () => 0.5,
+        owner: 'test-instance',
+      };
+    });
+
+    const submit = async (report: LabReport): Promise<string> => {
+      n++;
+      const r = await store.receive(
+        { id: `in-${engine.name}-${n}`, sender: report.sender, messageId: `${report.messageId}-${n}`, contentType: 'application/json', raw: Buffer.from(JSON.stringify(report)) },
+        [{ id: `tr-${engine.name}-${n}`, reportIndex: 0, accession: report.accessionNumber, insHash: 'h', reportJson: JSON.stringify(report) }],
+        { actor: 'sil:test' },
+      );
+      return r.transmissions[0]?.id ?? '';
+    };
+    const processAll = async (): Promise<void> => {
+      for (const x of await outbox.claimReceived('p', clock.now(), new Date(clock.now().getTime() + 1000), 100)) {
+        await processReceived(p, x);
+      }
+    };
+    const deliverAll = async (): Promise<void> => {
+      for (const x of await outbox.claim('test-instance', clock.now(), new Date(clock.now().getTime() + 30000), 100)) {
+        await deliverOne(d, x);
+      }
+    };
+    const status = async (id: string): Promise<string> => (await store.get(id))?.status ?? 'missing';
+
+    it('a qualified report goes received → ready → sending → delivered, one document, audited, chain intact', async () => {
+      const id = await submit(sampleReport({ accessionNumber: `A-${engine.name}-1` }));
+      await processAll();
+      assert.equal(await status(id), 'ready');
+      await deliverAll();
+      assert.equal(await status(id), 'delivered');
+      assert.equal(dmp.entries.size, 1);
+      const types = (await t.db.query<{ type: string }>('SELECT type FROM audit_events WHERE transmission_id = ? ORDER BY seq', [id])).map((r) => r.type);
+      assert.deepEqual(types, ['report.received', 'identity.decision', 'document.built', 'delivery.attempt', 'delivery.outcome']);
+      assert.equal(verifyChain((await t.db.query('SELECT * FROM audit_events ORDER BY seq')).map(rowToAudit)), undefined);
+    });
+
+    it('a non-qualified identity is held with its reasons and never reaches the DMP', async () => {
+      const id = await submit(sampleReport({ accessionNumber: `A-${engine.name}-2` }, { status: 'VALI' }));
+      await processAll();
+      assert.equal(await status(id), 'identity_hold');
+      assert.ok((await store.get(id))?.issues.length, 'reasons kept');
+      await deliverAll();
+      assert.equal(dmp.submissions.length, 0);
+    });
+
+    it("the patient's opposition ends in opposed, nothing sent", async () => {
+      const r = sampleReport({ accessionNumber: `A-${engine.name}-3` });
+      const id = await submit({ ...r, flags: { ...r.flags, patientOpposed: true } });
+      await processAll();
+      await deliverAll();
+      assert.equal(await status(id), 'opposed');
+      assert.equal(dmp.submissions.length, 0);
+    });
+
+    it('a document failing the conformance gate is quarantined with its issues; replay rebuilds it', async () => {
+      const id = await submit(sampleReport({ accessionNumber: `A-${engine.name}-4`, status: 'cancelled' }));
+      await processAll();
+      const q = await store.get(id);
+      assert.equal(q?.status, 'quarantined');
+      assert.equal(q?.issues[0]?.code, 'CDA_TEST_RULE');
+      assert.equal(q?.lastErrorCode, 'DOCUMENT_NONCONFORMANT');
+      const plan = await replay({ transmissions: store, outbox }, [id], { dryRun: true, actor: 'user:x' });
+      assert.equal(plan[0]?.to, 'received');
+      assert.equal(await status(id), 'quarantined', 'a dry run changes nothing');
+      await replay({ transmissions: store, outbox }, [id], { dryRun: false, actor: 'user:x' });
+      assert.equal(await status(id), 'received');
+    });
+
+    it('versions: partial → final → corrected share the setId, count up and replace the previous one', async () => {
+      const acc = `A-${engine.name}-5`;
+      const ids = [];
+      for (const status of ['partial', 'final', 'corrected'] as const) {
+        ids.push(await submit(sampleReport({ accessionNumber: acc, status })));
+        await processAll();
+        await deliverAll();
+      }
+      const docs = await Promise.all(ids.map((x) => outbox.documentOf(x)));
+      assert.deepEqual(docs.map((x) => x?.versionNumber), [1, 2, 3]);
+      assert.equal(new Set(docs.map((x) => x?.setId)).size, 1);
+      assert.equal(docs[1]?.replacesUniqueId, docs[0]?.uniqueId);
+      assert.equal(docs[2]?.replacesUniqueId, docs[1]?.uniqueId);
+      assert.equal(dmp.entries.get(docs[0]?.uniqueId ?? '')?.status, 'deprecated');
+      assert.equal(dmp.entries.get(docs[2]?.uniqueId ?? '')?.status, 'approved');
+    });
+
+    it('transient failures back off and retry, then deliver; too many become failed (dead letter) and replay sends the same document', async () => {
+      const id = await submit(sampleReport({ accessionNumber: `A-${engine.name}-6` }));
+      await processAll();
+      dmp.script.push('busy', 'busy');
+      await deliverAll();
+      const w = await store.get(id);
+      assert.equal(w?.status, 'retry_wait');
+      assert.equal(w?.attempts, 1);
+      await deliverAll();
+      assert.equal(await status(id), 'retry_wait', 'not due yet: nothing sent');
+      assert.equal(dmp.submissions.length, 1);
+      clock.advance(60000);
+      await deliverAll();
+      assert.equal((await store.get(id))?.attempts, 2);
+      clock.advance(60000);
+      await deliverAll();
+      assert.equal(await status(id), 'delivered');
+
+      const id2 = await submit(sampleReport({ accessionNumber: `A-${engine.name}-7` }));
+      await processAll();
+      dmp.script.push('busy', 'busy', 'busy', 'busy');
+      for (let i = 0; i < 6; i++) {
+        await deliverAll();
+        clock.advance(120000);
+      }
+      const f = await store.get(id2);
+      assert.equal(f?.status, 'failed');
+      assert.equal(f?.lastErrorCode, 'DMP_BUSY');
+      assert.match(f?.lastError ?? '', /gave up after 4 attempts/);
+      const uid = f?.documentUniqueId;
+      await replay({ transmissions: store, outbox }, [id2], { dryRun: false, actor: 'user:admin' });
+      await deliverAll();
+      assert.equal(await status(id2), 'delivered');
+      assert.equal(dmp.submissions.at(-1)?.documentUniqueId, uid, 'same uniqueId');
+    });
+
+    it('a permanent rejection fails at once with the DMP answer kept verbatim', async () => {
+      const id = await submit(sampleReport({ accessionNumber: `A-${engine.name}-8` }));
+      await processAll();
+      dmp.script.push('reject');
+      await deliverAll();
+      const f = await store.get(id);
+      assert.equal(f?.status, 'failed');
+      assert.equal(f?.dmpAnswer, '<RegistryResponse status="Failure"/>');
+    });
+
+    it('no answer → uncertain → registry query: found → delivered without resending', async () => {
+      const id = await submit(sampleReport({ accessionNumber: `A-${engine.name}-9` }));
+      await processAll();
+      dmp.script.push('timeout_after_store');
+      await deliverAll();
+      assert.equal(await status(id), 'uncertain');
+      clock.advance(5000);
+      await deliverAll();
+      assert.equal(await status(id), 'delivered');
+      assert.equal(dmp.submissions.length, 1, 'never sent twice');
+      assert.equal(dmp.lookups, 1);
+    });
+
+    it('no answer → uncertain → registry query: not found → resent with the same uniqueId', async () => {
+      const id = await submit(sampleReport({ accessionNumber: `A-${engine.name}-10` }));
+      await processAll();
+      dmp.script.push('throw');
+      await deliverAll();
+      assert.equal(await status(id), 'uncertain');
+      clock.advance(5000);
+      await deliverAll();
+      assert.equal(await status(id), 'delivered');
+      assert.equal(dmp.submissions.length, 2);
+      assert.equal(dmp.submissions[0]?.documentUniqueId, dmp.submissions[1]?.documentUniqueId);
+    });
+
+    it('a send whose instance died (lease expired in sending) is swept to uncertain and reconciled', async () => {
+      const id = await submit(sampleReport({ accessionNumber: `A-${engine.name}-11` }));
+      await processAll();
+      await store.transition(id, ['ready'], 'sending', { leaseOwner: 'dead', leaseUntil: new Date(clock.now().getTime() + 1000).toISOString(), attempts: 1 }, { type: 'delivery.attempt', actor: 'system:dead', outcome: 'info' });
+      assert.equal(await sweepExpired(d), 0, 'lease still valid');
+      clock.advance(2000);
+      assert.equal(await sweepExpired(d), 1);
+      assert.equal(await status(id), 'uncertain');
+      await deliverAll();
+      assert.equal(await status(id), 'delivered');
+    });
+
+    it('the runner opens its circuit breaker while the DMP keeps failing and drains after recovery', async () => {
+      const ids = [];
+      for (let i = 0; i < 6; i++) {
+        ids.push(await submit(sampleReport({ accessionNumber: `A-${engine.name}-B${i}` })));
+      }
+      dmp.script.push(...Array.from({ length: 50 }, () => 'busy' as const));
+      const sink = new LogSink();
+      const runner = createOutboxRunner(p, { ...d, retry: { ...d.retry, baseMs: 10, maxDelayMs: 20, maxAttempts: 1000 } }, { pollMs: 5, concurrency: 2, maxPerSecond: 1000, batch: 10, breaker: { threshold: 3, cooldownMs: 60000 } }, createLogger({ level: 'warn', destination: sink }));
+      await runner.drain();
+      assert.equal(runner.breaker().state, 'open');
+      const sentWhileFailing = dmp.submissions.length;
+      assert.ok(sentWhileFailing <= 4, `the breaker stopped the sends (${sentWhileFailing})`);
+      for (const x of ids) {
+        assert.notEqual(await status(x), 'failed', 'an outage fails nothing permanently');
+      }
+      dmp.script.length = 0;
+      const healed = createOutboxRunner(p, { ...d, retry: { ...d.retry, baseMs: 10, maxDelayMs: 20 } }, { pollMs: 5, concurrency: 2, maxPerSecond: 1000, batch: 10, breaker: { threshold: 3, cooldownMs: 0 } }, createLogger({ level: 'warn', destination: sink }));
+      clock.advance(60000);
+      await healed.drain();
+      for (const x of ids) {
+        assert.equal(await status(x), 'delivered');
+      }
+      assert.match(sink.text, /circuit breaker changed state/);
+    });
+
+    it('two runners on one database deliver each report exactly once', async () => {
+      const ids = [];
+      for (let i = 0; i < 20; i++) {
+        ids.push(await submit(sampleReport({ accessionNumber: `A-${engine.name}-C${i}` })));
+      }
+      const opts = { pollMs: 5, concurrency: 3, maxPerSecond: 1000, batch: 4, breaker: { threshold: 100, cooldownMs: 10 } };
+      const log = createLogger({ level: 'silent' });
+      const a = createOutboxRunner(p, { ...d, owner: 'A' }, opts, log);
+      const b = createOutboxRunner(p, { ...d, owner: 'B' }, opts, log);
+      await Promise.all([a.drain(), b.drain()]);
+      for (const x of ids) {
+        assert.equal(await status(x), 'delivered');
+      }
+      const uids = dmp.submissions.map((s) => s.documentUniqueId);
+      assert.equal(uids.length, new Set(uids).size, 'no document sent twice');
+      assert.equal(uids.length, 20);
+      const owners = await t.db.query<{ actor: string }>("SELECT DISTINCT actor FROM audit_events WHERE type = 'delivery.attempt'");
+      assert.ok(owners.length >= 1);
+    });
+  });
+}
