@@ -20,6 +20,8 @@ import { createMetrics, type GatewayMetrics } from './adapters/metrics/registry.
 import { createApp, type RouteModule } from './adapters/http/app.js';
 import type { HttpDeps } from './adapters/http/context.js';
 import { transmissionRoutes } from './adapters/http/routes/transmissions.js';
+import { auditRoutes } from './adapters/http/routes/audit.js';
+import { startCheckpoints } from './adapters/audit/checkpoints.js';
 import { ensureTestPki, type TestPki } from '../certs/pki.js';
 import type { Clock, Ids } from './app/ports.js';
 import { subjectHash } from './core/audit/chain.js';
@@ -41,6 +43,9 @@ export interface RunningGateway {
   readonly sandboxTokensPath?: string;
   close(): Promise<void>;
 }
+
+/** Every HTTP route module, in order. test/http/roles.test.ts builds the app from this list, so a new route gets a role test. */
+export const routeModules: readonly RouteModule[] = [transmissionRoutes, auditRoutes];
 
 const systemClock: Clock = { now: () => new Date() };
 const randomIds: Ids = { uuid: () => randomUUID() };
@@ -91,10 +96,11 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   };
   await audit({ type: 'config.loaded', actor: 'system:gateway', outcome: 'info', details: { config: redactedConfig(config) } });
   const sandboxTokensPath = sandbox ? await ensureSandboxTokens(config, tokens, clock, ids) : undefined;
+  // Signed audit checkpoints: periodic, and one at shutdown (issue 8).
+  const checkpoints = startCheckpoints({ db, config, clock, logger });
 
   const deps: HttpDeps = { config, logger, db, metrics, tokens, transmissions, clock, ids, audit, subjectHash: (ins) => subjectHash(subjectKey, ins) };
-  const modules: RouteModule[] = [transmissionRoutes];
-  const app = createApp(deps, modules);
+  const app = createApp(deps, routeModules);
   const server: Server = await new Promise((ok, fail) => {
     const s = app.listen(config.http.port, config.http.host, () => ok(s));
     s.once('error', fail);
@@ -114,6 +120,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     async close() {
       await new Promise<void>((ok) => server.close(() => ok()));
       server.closeAllConnections();
+      await checkpoints.stop();
       await db.close();
       logger.flush();
     },
