@@ -21,6 +21,9 @@ import { createApp, type RouteModule } from './adapters/http/app.js';
 import type { HttpDeps } from './adapters/http/context.js';
 import { transmissionRoutes } from './adapters/http/routes/transmissions.js';
 import { auditRoutes } from './adapters/http/routes/audit.js';
+import { intakeFor, reportRoutes } from './adapters/http/routes/reports.js';
+import { startMllpServer } from './adapters/mllp/server.js';
+import { mllpAccept } from './adapters/mllp/accept.js';
 import { startCheckpoints } from './adapters/audit/checkpoints.js';
 import { ensureTestPki, type TestPki } from '../certs/pki.js';
 import type { Clock, Ids } from './app/ports.js';
@@ -38,6 +41,8 @@ export interface RunningGateway {
   readonly db: Db;
   readonly metrics: GatewayMetrics;
   readonly httpUrl: string;
+  /** The MLLP listener's port, when mllp.enabled. */
+  readonly mllpPort?: number;
   readonly pki?: TestPki;
   /** Sandbox only: where the per-role tokens were written. */
   readonly sandboxTokensPath?: string;
@@ -45,7 +50,7 @@ export interface RunningGateway {
 }
 
 /** Every HTTP route module, in order. test/http/roles.test.ts builds the app from this list, so a new route gets a role test. */
-export const routeModules: readonly RouteModule[] = [transmissionRoutes, auditRoutes];
+export const routeModules: readonly RouteModule[] = [reportRoutes, transmissionRoutes, auditRoutes];
 
 const systemClock: Clock = { now: () => new Date() };
 const randomIds: Ids = { uuid: () => randomUUID() };
@@ -108,6 +113,21 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const addr = server.address() as AddressInfo;
   const httpUrl = `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address === '0.0.0.0' ? '127.0.0.1' : addr.address}:${addr.port}`;
   logger.info({ url: httpUrl, mode: config.mode, storage: db.engine }, 'dmp-gateway listening');
+  // MLLP listener (issue 3): ACK only after the intake's durable commit.
+  const mllp = config.mllp.enabled
+    ? await startMllpServer({
+        host: config.mllp.host,
+        port: config.mllp.port,
+        maxMessageBytes: config.mllp.maxMessageBytes,
+        accept: mllpAccept(intakeFor(deps)),
+        now: () => clock.now(),
+        nextAckId: () => ids.uuid().replace(/-/g, '').slice(0, 20),
+        logger: logger.child({ component: 'mllp' }),
+      })
+    : undefined;
+  if (mllp) {
+    logger.info({ host: config.mllp.host, port: mllp.port }, 'mllp listening');
+  }
 
   return {
     config,
@@ -115,9 +135,11 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     db,
     metrics,
     httpUrl,
+    ...(mllp ? { mllpPort: mllp.port } : {}),
     ...(pki ? { pki } : {}),
     ...(sandboxTokensPath ? { sandboxTokensPath } : {}),
     async close() {
+      await mllp?.close();
       await new Promise<void>((ok) => server.close(() => ok()));
       server.closeAllConnections();
       await checkpoints.stop();

@@ -39,5 +39,4 @@ export const intakeErrors = defineErrors({
   FHIR_REFERENCE_UNRESOLVED: { status: 422, retryable: false, message: 'A reference does not resolve to a resource in the Bundle.' },
   FHIR_REQUIRED_ELEMENT_MISSING: { status: 422, retryable: false, message: 'A required element is missing; the issue path names it.' },
   FHIR_VALUE_INVALID: { status: 422, retryable: false, message: 'An element value is malformed or outside its value set.' },
-  INTAKE_DUPLICATE_CONFLICT: { status: 409, retryable: false, message: 'This sender and message id were already received with different content.' },
 });
