@@ -21,6 +21,7 @@ import { createApp, type RouteModule } from './adapters/http/app.js';
 import type { HttpDeps } from './adapters/http/context.js';
 import { transmissionRoutes } from './adapters/http/routes/transmissions.js';
 import { auditRoutes } from './adapters/http/routes/audit.js';
+import { evidenceRoutes } from './adapters/http/routes/audit-evidence.js';
 import { intakeFor, reportRoutes } from './adapters/http/routes/reports.js';
 import { startMllpServer } from './adapters/mllp/server.js';
 import { mllpAccept } from './adapters/mllp/accept.js';
@@ -50,7 +51,7 @@ export interface RunningGateway {
 }
 
 /** Every HTTP route module, in order. test/http/roles.test.ts builds the app from this list, so a new route gets a role test. */
-export const routeModules: readonly RouteModule[] = [reportRoutes, transmissionRoutes, auditRoutes];
+export const routeModules: readonly RouteModule[] = [reportRoutes, transmissionRoutes, auditRoutes, evidenceRoutes];
 
 const systemClock: Clock = { now: () => new Date() };
 const randomIds: Ids = { uuid: () => randomUUID() };
