@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { CdaSchema, loadJdv } from './cda-check.js';
 import { readSubmission } from './ebrim-read.js';
 import { handleMhd } from './mhd.js';
@@ -173,7 +174,7 @@ export const startDmpSimulator = async (o: DmpSimulatorOptions): Promise<DmpSimu
       sendFault(res, 'Sender', `wsse:${first?.subcode ?? 'InvalidSecurity'}`, vihf.problems.map((p) => p.text).join('; '));
       return;
     }
-    const tlsOrg = /(?:^|\n)O=([^\n]*)/.exec((req.socket as import('node:tls').TLSSocket).getPeerX509Certificate?.()?.subject ?? '')?.[1];
+    const tlsOrg = /(?:^|\n)O=([^\n]*)/.exec((req.socket as TLSSocket).getPeerX509Certificate?.()?.subject ?? '')?.[1];
     if (tlsOrg && vihf.signerOrganization && tlsOrg !== vihf.signerOrganization) {
       sendFault(res, 'Sender', 'wsse:FailedAuthentication', 'the VIHF is signed by another organisation than the TLS client');
       return;

@@ -22,7 +22,10 @@ const TLS_ERROR = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|HANDSHAKE|ALE
 export const postOnce = (url: string, body: Buffer, headers: Readonly<Record<string, string>>, tls: TlsMaterial, timeoutMs: number): Promise<HttpResult> =>
   new Promise((resolvePromise) => {
     let settled = false;
-    let sent = false;
+    let finished = false;
+    let connected = false;
+    /** The whole request was handed to an established TLS connection. */
+    const sent = (): boolean => finished && connected;
     const done = (r: HttpResult): void => {
       if (!settled) {
         settled = true;
@@ -41,7 +44,10 @@ export const postOnce = (url: string, body: Buffer, headers: Readonly<Record<str
       key: tls.keyPem,
       cert: tls.certChainPem,
       ca: tls.caPem,
+      // TLS 1.2 as the DMP uses (standards.md §4.2): the server judges the client certificate inside the
+      // handshake, so a refused certificate is told apart from a request lost after sending.
       minVersion: 'TLSv1.2',
+      maxVersion: 'TLSv1.2',
       rejectUnauthorized: true,
       agent: false,
     }, (res) => {
@@ -53,16 +59,21 @@ export const postOnce = (url: string, body: Buffer, headers: Readonly<Record<str
     });
     const timer = setTimeout(() => {
       req.destroy(new Error('timeout'));
-      done(sent ? { kind: 'no_answer', reason: `no answer within ${timeoutMs} ms` } : { kind: 'not_sent', reason: `could not send within ${timeoutMs} ms`, tls: false });
+      done(sent() ? { kind: 'no_answer', reason: `no answer within ${timeoutMs} ms` } : { kind: 'not_sent', reason: `could not send within ${timeoutMs} ms`, tls: false });
     }, timeoutMs);
+    req.on('socket', (socket) => {
+      socket.once('secureConnect', () => {
+        connected = true;
+      });
+    });
     req.on('finish', () => {
-      sent = true;
+      finished = true;
     });
     req.on('error', (e: NodeJS.ErrnoException) => {
       const code = e.code ?? '';
       if (TLS_ERROR.test(code) || TLS_ERROR.test(e.message)) {
         done({ kind: 'not_sent', reason: `TLS: ${code || e.message}`, tls: true });
-      } else if (sent) {
+      } else if (sent()) {
         done({ kind: 'no_answer', reason: `connection lost after sending (${code || e.message})` });
       } else {
         done({ kind: 'not_sent', reason: `${code || e.message}`, tls: false });

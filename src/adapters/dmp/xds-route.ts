@@ -14,7 +14,7 @@ import type { CertificateIdentity } from '../signing/keystore.js';
 import { signedVihf, type VihfSettings } from '../signing/vihf.js';
 import { signSubmissionSet } from '../signing/xades.js';
 import { postOnce, type HttpResult, type TlsMaterial } from './https.js';
-import { buildMtom, soapPartOf } from './mtom.js';
+import { buildMtom, soapPartOf, type MimeAttachment } from './mtom.js';
 import { soapEnvelope } from './soap.js';
 
 export interface XdsRouteOptions {
@@ -63,6 +63,43 @@ const soapAnswerOf = (r: HttpResult): Answer => {
   }
 };
 
+/** The parts of an ITI-41 message before packaging (see XdsDmpRoute.prepare). */
+export interface PreparedIti41 {
+  readonly kind: 'iti41';
+  readonly to: string;
+  readonly messageId: string;
+  readonly vihfXml: string;
+  readonly bodyXml: string;
+  readonly attachments: readonly MimeAttachment[];
+  readonly boundary: string;
+  readonly rootId: string;
+  readonly mainEntryId: string;
+}
+
+/** The outcome of an ITI-41 exchange, from the transport result (standards.md §4.2, §4.8). */
+export const iti41Outcome = (result: HttpResult, mainEntryId: string, certificateFingerprint: string): DeliveryOutcome => {
+  const a = soapAnswerOf(result);
+  if (!a.ok) {
+    return a.outcome;
+  }
+  const answer = readSoapAnswer(a.envelope);
+  switch (answer.kind) {
+    case 'registryResponse':
+      if (answer.status === 'failure') {
+        return { kind: 'rejected', ...classifyRegistryErrors(answer.errors), answer: a.raw };
+      }
+      return { kind: 'delivered', entryUuid: mainEntryId, answer: a.raw, certificateFingerprint };
+    case 'fault':
+      return { kind: 'rejected', ...classifyFault(answer), answer: a.raw };
+    case 'queryResponse':
+    case 'unreadable':
+      if (a.status >= 400) {
+        return { kind: 'rejected', ...classifyHttpStatus(a.status), answer: a.raw };
+      }
+      return { kind: 'uncertain', code: 'DMP_ANSWER_UNREADABLE', message: answer.kind === 'unreadable' ? answer.reason : 'unexpected AdhocQueryResponse to ITI-41' };
+  }
+};
+
 export class XdsDmpRoute implements DmpRoute {
   constructor(private readonly o: XdsRouteOptions) {}
 
@@ -71,9 +108,22 @@ export class XdsDmpRoute implements DmpRoute {
   }
 
   async submit(request: DeliveryRequest): Promise<DeliveryOutcome> {
+    const prepared = await this.prepare(request);
+    if (prepared.kind === 'outcome') {
+      return prepared.outcome;
+    }
+    return this.transmit(prepared);
+  }
+
+  /**
+   * Everything before the network: the decision (opposition), the metadata, the RPLC target (ITI-18), the
+   * XAdES and VIHF signatures. Returns the parts of the ITI-41 message, or the outcome when nothing is to be sent.
+   */
+  async prepare(request: DeliveryRequest): Promise<{ kind: 'outcome'; outcome: DeliveryOutcome } | PreparedIti41> {
+    const stop = (outcome: DeliveryOutcome): { kind: 'outcome'; outcome: DeliveryOutcome } => ({ kind: 'outcome', outcome });
     const decision = decideDelivery(request.report, this.o.visibilityRules);
     if (decision.kind !== 'send') {
-      return { kind: 'rejected', code: 'DMP_PATIENT_OPPOSED', retryable: false, message: decision.reason };
+      return stop({ kind: 'rejected', code: 'DMP_PATIENT_OPPOSED', retryable: false, message: decision.reason });
     }
     const bytes = Buffer.from(request.documentXml, 'utf8');
     const { header, issues } = readCdaHeader(request.documentXml);
@@ -81,7 +131,7 @@ export class XdsDmpRoute implements DmpRoute {
     const built = header ? buildCdaDocumentEntry({ header, bytes, entryUuid, visibility: decision.visibility, settings: this.o.xds }) : { issues };
     const allIssues = [...issues, ...built.issues].filter((i) => i.severity === 'error');
     if (!header?.ins || !built.entry || allIssues.length > 0) {
-      return { kind: 'rejected', code: 'DMP_METADATA_INVALID', retryable: false, message: allIssues.map((i) => `${i.path}: ${i.message}`).join('; ') || 'XDS metadata cannot be built.' };
+      return stop({ kind: 'rejected', code: 'DMP_METADATA_INVALID', retryable: false, message: allIssues.map((i) => `${i.path}: ${i.message}`).join('; ') || 'XDS metadata cannot be built.' });
     }
     const main = built.entry;
     const ins = { value: header.ins.value, oid: this.o.xds.patientIdOid ?? header.ins.oid };
@@ -93,12 +143,12 @@ export class XdsDmpRoute implements DmpRoute {
       try {
         const found = await this.lookup(replaces, ins);
         if (!found.found || !found.entryUuid) {
-          return { kind: 'rejected', code: 'DMP_REPLACED_DOCUMENT_UNKNOWN', retryable: false, message: 'The document to replace was not found in the DMP (ITI-18 by uniqueId).' };
+          return stop({ kind: 'rejected', code: 'DMP_REPLACED_DOCUMENT_UNKNOWN', retryable: false, message: 'The document to replace was not found in the DMP (ITI-18 by uniqueId).' });
         }
         replacesEntryUuid = found.entryUuid;
       } catch (e) {
         if (e instanceof GatewayError) {
-          return { kind: 'rejected', code: e.code, retryable: e.retryable, message: `ITI-18 lookup of the replaced document: ${e.message}` };
+          return stop({ kind: 'rejected', code: e.code, retryable: e.retryable, message: `ITI-18 lookup of the replaced document: ${e.message}` });
         }
         throw e;
       }
@@ -117,35 +167,28 @@ export class XdsDmpRoute implements DmpRoute {
     const cidDoc = `doc-${this.o.ids.uuid()}@dmp-gateway`;
     const cidSig = `sig-${this.o.ids.uuid()}@dmp-gateway`;
     const bodyXml = provideAndRegisterXml({ submissionSet: ss, documents: [main, sigEntry], associations }, { [main.id]: cidDoc, [sigEntry.id]: cidSig });
-    const to = url(this.o.endpoint, this.o.repositoryPath);
-    const envelope = soapEnvelope({ action: ACTION.iti41, messageId: `urn:uuid:${this.o.ids.uuid()}`, to, vihfXml: this.vihf(ins), bodyXml });
-    const boundary = `MIMEBoundary_${this.o.ids.uuid().replace(/-/g, '')}`;
-    const mtom = buildMtom(envelope, [
-      { contentId: cidDoc, contentType: 'text/xml', bytes },
-      { contentId: cidSig, contentType: 'text/xml', bytes: xades },
-    ], { boundary, rootId: `root-${this.o.ids.uuid()}@dmp-gateway`, action: ACTION.iti41 });
+    return {
+      kind: 'iti41',
+      to: url(this.o.endpoint, this.o.repositoryPath),
+      messageId: `urn:uuid:${this.o.ids.uuid()}`,
+      vihfXml: this.vihf(ins),
+      bodyXml,
+      attachments: [
+        { contentId: cidDoc, contentType: 'text/xml', bytes },
+        { contentId: cidSig, contentType: 'text/xml', bytes: xades },
+      ],
+      boundary: `MIMEBoundary_${this.o.ids.uuid().replace(/-/g, '')}`,
+      rootId: `root-${this.o.ids.uuid()}@dmp-gateway`,
+      mainEntryId: main.id,
+    };
+  }
 
-    const result = await postOnce(to, mtom.body, { 'content-type': mtom.contentType, 'mime-version': '1.0' }, this.o.tls, this.o.timeoutMs);
-    const a = soapAnswerOf(result);
-    if (!a.ok) {
-      return a.outcome;
-    }
-    const answer = readSoapAnswer(a.envelope);
-    switch (answer.kind) {
-      case 'registryResponse':
-        if (answer.status === 'failure') {
-          return { kind: 'rejected', ...classifyRegistryErrors(answer.errors), answer: a.raw };
-        }
-        return { kind: 'delivered', entryUuid: main.id, answer: a.raw, certificateFingerprint: this.o.signer.fingerprint256 };
-      case 'fault':
-        return { kind: 'rejected', ...classifyFault(answer), answer: a.raw };
-      case 'queryResponse':
-      case 'unreadable':
-        if (a.status >= 400) {
-          return { kind: 'rejected', ...classifyHttpStatus(a.status), answer: a.raw };
-        }
-        return { kind: 'uncertain', code: 'DMP_ANSWER_UNREADABLE', message: answer.kind === 'unreadable' ? answer.reason : 'unexpected AdhocQueryResponse to ITI-41' };
-    }
+  /** Sends a prepared ITI-41 and classifies the answer. */
+  async transmit(p: PreparedIti41): Promise<DeliveryOutcome> {
+    const envelope = soapEnvelope({ action: ACTION.iti41, messageId: p.messageId, to: p.to, vihfXml: p.vihfXml, bodyXml: p.bodyXml });
+    const mtom = buildMtom(envelope, p.attachments, { boundary: p.boundary, rootId: p.rootId, action: ACTION.iti41 });
+    const result = await postOnce(p.to, mtom.body, { 'content-type': mtom.contentType, 'mime-version': '1.0' }, this.o.tls, this.o.timeoutMs);
+    return iti41Outcome(result, p.mainEntryId, this.o.signer.fingerprint256);
   }
 
   findByUniqueId(uniqueId: string, ins: string): Promise<RegistryLookup> {

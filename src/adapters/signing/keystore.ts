@@ -48,7 +48,7 @@ export const loadPkcs12Identity = (p12: Buffer, passphrase: string, now: Date, w
     throw new GatewayError('DMP_CERTIFICATE_UNUSABLE', `The ${what} PKCS#12 holds no private key or no certificate.`);
   }
   // The leaf is the certificate whose public key matches the private key.
-  const rsaKey = key as forge.pki.rsa.PrivateKey;
+  const rsaKey = key;
   const leaf = certs.find((c) => (c.publicKey as forge.pki.rsa.PublicKey).n.equals(rsaKey.n)) ?? certs[0];
   if (!leaf) {
     throw new GatewayError('DMP_CERTIFICATE_UNUSABLE', `The ${what} PKCS#12 holds no certificate for its key.`);

@@ -8,7 +8,7 @@ import { PS_IDNAT_OID, STRUCT_IDNAT_OID } from './constants.js';
 export const escapeHl7 = (s: string): string => s.replace(/\\/g, '\\E\\').replace(/\|/g, '\\F\\').replace(/\^/g, '\\S\\').replace(/&/g, '\\T\\').replace(/~/g, '\\R\\');
 
 /** CX with an ISO assigning authority: `id^^^&OID&ISO^type` (patientId: type NH; local IPP: PI). */
-export const cx = (id: string, oid: string, idType: 'NH' | 'PI' | string): string => `${escapeHl7(id)}^^^&${oid}&ISO^${idType}`;
+export const cx = (id: string, oid: string, idType: string): string => `${escapeHl7(id)}^^^&${oid}&ISO^${idType}`;
 
 export interface PersonName {
   readonly id: string;

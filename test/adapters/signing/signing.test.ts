@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { DOMParser } from '@xmldom/xmldom';
+import { DOMParser, type Element } from '@xmldom/xmldom';
 import { SignedXml } from 'xml-crypto';
 import { ensureTestPki } from '../../../certs/pki.js';
 import { loadPkcs12Identity } from '../../../src/adapters/signing/keystore.js';
@@ -20,7 +20,7 @@ const settings: VihfSettings = {
   authnContextClassRef: 'urn:oasis:names:tc:SAML:2.0:ac:classes:TLSClient', lpsName: 'dmp-gateway', lpsVersion: '0.1.0', lpsHomologation: 'TEST', digest: 'sha256',
 };
 
-const verify = (xml: string, sigNode: Node): boolean => {
+const verify = (xml: string, sigNode: Element): boolean => {
   const v = new SignedXml({ publicCert: cert.certPem });
   v.loadSignature(sigNode);
   return v.checkSignature(xml);
@@ -74,7 +74,7 @@ describe('XAdES submission-set signature (standards.md §4.5)', () => {
     assert.deepEqual(refs, ['#IHEManifest http://www.w3.org/2000/09/xmldsig#Manifest', '#S0-SignedProperties http://uri.etsi.org/01903/v1.1.1#SignedProperties']);
     assert.equal(doc.documentElement?.getAttribute('Id'), '2.25.99');
     const v = new SignedXml({ publicCert: cert.certPem });
-    v.loadSignature(doc.documentElement!);
+    v.loadSignature(doc.documentElement);
     assert.equal(v.checkSignature(xml), true);
   });
 
