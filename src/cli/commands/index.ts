@@ -2,10 +2,11 @@ import type { Command } from '../command.js';
 import { serveCommand } from './serve.js';
 import { certsCommand } from './certs.js';
 import { configCommand } from './config.js';
+import { sendCommand } from './send.js';
 import { replayCommand } from './replay.js';
 import { insCommand } from './ins.js';
 import { simulateCommand } from './simulate-insi.js';
 import { auditCommand } from './audit.js';
 
 /** Every `dmp-gateway` command. An area adds its command module here. */
-export const commands: readonly Command[] = [serveCommand, certsCommand, configCommand, auditCommand, insCommand, simulateCommand];
+export const commands: readonly Command[] = [serveCommand, certsCommand, configCommand, sendCommand, auditCommand, insCommand, simulateCommand];
