@@ -22,6 +22,8 @@ export class Segment {
   readonly occurrence: number;
   readonly name: string;
   private readonly fields: readonly string[];
+  /** Memo of split repetitions, per field. */
+  private readonly reps: (string[] | undefined)[] = [];
 
   constructor(
     readonly raw: string,
@@ -72,14 +74,14 @@ export class Segment {
 
   /** Raw repetitions of field n (an empty field gives []). */
   rawRepetitions(n: number): string[] {
+    const cached = this.reps[n];
+    if (cached !== undefined) {
+      return cached;
+    }
     const f = this.rawField(n);
-    if (f === '') {
-      return [];
-    }
-    if (this.name === 'MSH' && n <= 2) {
-      return [f];
-    }
-    return f.split(this.delimiters.repetition);
+    const out = f === '' ? [] : this.name === 'MSH' && n <= 2 ? [f] : f.split(this.delimiters.repetition);
+    this.reps[n] = out;
+    return out;
   }
 
   /** Decoded value of field n, repetition r, component c, sub-component s (all 1-based). */
@@ -97,13 +99,23 @@ export class Segment {
   }
 }
 
+// Callers read several components of the same repetition in a row: keep the last split.
+let lastRaw: string | undefined;
+let lastSep: string | undefined;
+let lastComps: string[] = [];
+
 /** Component c, sub-component s of one raw repetition, decoded. */
 export const decodeComponent = (rawRepetition: string, d: Delimiters, c: number, s = 1): string => {
-  const comp = rawRepetition.split(d.component)[c - 1];
+  if (rawRepetition !== lastRaw || d.component !== lastSep) {
+    lastRaw = rawRepetition;
+    lastSep = d.component;
+    lastComps = rawRepetition.split(d.component);
+  }
+  const comp = lastComps[c - 1];
   if (comp === undefined) {
     return '';
   }
-  const sub = comp.split(d.subcomponent)[s - 1];
+  const sub = s === 1 && !comp.includes(d.subcomponent) ? comp : comp.split(d.subcomponent)[s - 1];
   return sub === undefined ? '' : unescapeHl7(sub, d);
 };
 
