@@ -5,7 +5,7 @@
  */
 import type { Battery, Code, Isolate, LabReport, Observation } from '../report/model.js';
 import { issue, type Issue } from '../validation/issue.js';
-import { DEFAULT_CHAPTER, isLabChapter, LAB_CHAPTERS, OID_SPECIMEN_TYPE, SPECIMEN_TYPES } from './codes.js';
+import { DEFAULT_CHAPTER, isLabChapter, LAB_CHAPTERS, OID_SPECIMEN_TYPE, SERVICE_SECTION_TO_CHAPTER, SPECIMEN_TYPES } from './codes.js';
 import { addr, cd, LOINC, personName, practitionerId, telecoms, ts } from './datatypes.js';
 import { humanDate, interpretationText, practitionerText, rangeText, valueText } from './narrative.js';
 import { resultObservation, type EntryContext } from './results.js';
@@ -17,11 +17,18 @@ export interface Chapter {
   readonly display: string;
 }
 
-/** The chapter of a battery: its own `chapter`, its code when that is a chapter, else the default (with a warning). */
+/**
+ * The chapter of a battery: its own `chapter` (LOINC, or an HL7 v2 table 0074 diagnostic service section such as
+ * HM), its code when that is a chapter, else the default (with a warning).
+ */
 export const chapterOf = (b: Battery, issues: Issue[]): Chapter => {
   const c = b.chapter;
   if (c && c.system === LOINC) {
     return { code: c.code, display: c.display ?? (isLabChapter(c.code) ? LAB_CHAPTERS[c.code] : c.code) };
+  }
+  const section = c ? SERVICE_SECTION_TO_CHAPTER[c.code.toUpperCase()] : undefined;
+  if (section) {
+    return { code: section, display: LAB_CHAPTERS[section] };
   }
   if (b.code.system === LOINC && isLabChapter(b.code.code)) {
     return { code: b.code.code, display: LAB_CHAPTERS[b.code.code] };

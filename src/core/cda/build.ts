@@ -85,7 +85,7 @@ export const buildCrBio = (report: LabReport, version: DocumentVersion, settings
     documentationOf(report, settings, chapters),
     relatedDocument(version.replacesDocumentId),
     componentOf(report, settings),
-    el('component', {}, el('structuredBody', {}, sections, commentSection(report), pdfCopySection(pdf))),
+    el('component', {}, el('structuredBody', {}, sections, commentSection(report), pdfCopySection(pdf, version.documentId))),
   );
   return { xml: serialize(root), issues };
 };

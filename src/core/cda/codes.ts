@@ -118,7 +118,7 @@ export const SPECIMEN_TYPES: Readonly<Record<string, string>> = {
 };
 export const OID_SPECIMEN_TYPE = '2.16.840.1.113883.18.311';
 
-export const SEX_DISPLAY = { M: 'Masculin', F: 'Féminin' } as const;
+export const SEX_DISPLAY = { M: 'Masculin', F: 'Féminin', U: 'Inconnu' } as const;
 export const OID_ADMINISTRATIVE_GENDER = '2.16.840.1.113883.5.1';
 
 /** JDV_J01 author specialties (1.2.250.1.213.1.1.4.5) used by default. */

@@ -72,7 +72,8 @@ export const recordTarget = (p: PatientIdentity, issues: Issue[]): XElement => {
   if (withIns && !p.birthPlaceCog) {
     issues.push(issue('error', 'CDA_BIRTHPLACE_MISSING', '/ClinicalDocument/recordTarget/patientRole/patient/birthplace', 'With an INS, the birth place code (INSEE COG) is required.'));
   }
-  const sex = p.sex === 'U' ? el('administrativeGenderCode', { nullFlavor: 'UNK' }) : cd('administrativeGenderCode', { code: p.sex, system: OID_ADMINISTRATIVE_GENDER, display: SEX_DISPLAY[p.sex] });
+    // Unknown sex: the header schematron requires @code, so UN (JDV_HL7_AdministrativeGender_CISIS), not a nullFlavor.
+  const sex = cd('administrativeGenderCode', { code: p.sex === 'U' ? 'UN' : p.sex, system: OID_ADMINISTRATIVE_GENDER, display: SEX_DISPLAY[p.sex] });
   return el(
     'recordTarget',
     {},

@@ -7,7 +7,8 @@ import { el, type XElement } from './xml.js';
 
 export const PDF_MEDIA_ID = 'doc-pdf-1';
 
-export const pdfCopySection = (base64: string): XElement =>
+/** `documentId` roots the entry ids (extensions pdf-copie-organizer / pdf-copie-type), so they are stable per version. */
+export const pdfCopySection = (base64: string, documentId: string): XElement =>
   el(
     'component',
     {},
@@ -25,6 +26,7 @@ export const pdfCopySection = (base64: string): XElement =>
           'organizer',
           { classCode: 'CLUSTER', moodCode: 'EVN' },
           el('templateId', { root: '1.2.250.1.213.1.1.3.18' }),
+          el('id', { root: documentId, extension: 'pdf-copie-organizer' }),
           cd('code', { code: '55107-7', system: LOINC, display: 'Document attaché' }, 'LOINC'),
           el('statusCode', { code: 'completed' }),
           el(
@@ -36,7 +38,9 @@ export const pdfCopySection = (base64: string): XElement =>
               el('templateId', { root: '1.3.6.1.4.1.19376.1.5.3.1.4.13' }),
               el('templateId', { root: '1.2.250.1.213.1.1.3.48' }),
               el('templateId', { root: '1.2.250.1.213.1.1.3.48.18' }),
+              el('id', { root: documentId, extension: 'pdf-copie-type' }),
               cd('code', { code: '69764-9', system: LOINC, display: 'Type de document' }, 'LOINC'),
+              el('text', {}, el('reference', { value: `#${PDF_MEDIA_ID}` })),
               el('statusCode', { code: 'completed' }),
               el('effectiveTime', { nullFlavor: 'NA' }),
               el('value', { 'xsi:type': 'CD', code: '55108-5', displayName: 'Copie du document', codeSystem: LOINC, codeSystemName: 'LOINC' }),

@@ -1,0 +1,65 @@
+/**
+ * Every generated CR-BIO passes ANS's rules (CDA XSD + CI-SIS header + CR-BIO 2024.01 schematrons) with 0 errors,
+ * and the golden files are exactly those validated documents.
+ *
+ * Runtime is bounded: the batch goes through our conformance gate (XSD in-process, one Saxon JVM per schematron
+ * layer for all documents), and the official `validate-cda` script is run on two documents (one valid, one
+ * broken) to prove the gate finds exactly what the official tool finds. Missing tool or Java: the test fails.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createConformanceGate } from '../../src/adapters/validation/gate.js';
+import type { Issue } from '../../src/core/validation/issue.js';
+import { CDA_FIXTURES, buildFixture } from '../fixtures/cda/fixtures.js';
+import { goldenDir, repoRoot } from '../fixtures/cda/settings.js';
+import { validateWithAns } from './ans-validator.js';
+
+export const ANS_KIT = path.resolve(repoRoot, '..', 'shared', 'reference', 'cda');
+const dir = mkdtempSync(path.join(tmpdir(), 'cda-ans-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const ansErrors = (issues: readonly Issue[]) => ({
+  xsd: issues.filter((i) => i.code === 'CDA_XSD').length,
+  sch: issues.filter((i) => i.code.startsWith('SCHEMATRON_') && i.severity === 'error').length,
+});
+
+/** Wrong title and the PDF copy section's template changed: both schematrons must complain. */
+const breakDocument = (xml: string): string =>
+  xml
+    .replace('<title>Compte rendu d&apos;examens biologiques</title>', '<title>CR</title>')
+    .replace('<templateId root="1.2.250.1.213.1.1.2.243"/>', '<templateId root="1.2.250.1.213.1.1.2.999"/>');
+
+describe('generated CR-BIO documents and the ANS rules', () => {
+  it('the fixtures mirroring the official examples (and more) give 0 XSD and 0 schematron errors', async () => {
+    const gate = await createConformanceGate({ ansKit: ANS_KIT });
+    assert.deepEqual(gate.layers, ['own-rules', 'xsd', 'header-structurationMinimale', 'CR-BIO-2024.01']);
+    const docs = CDA_FIXTURES.map((f) => {
+      const built = buildFixture(f);
+      assert.deepEqual(built.issues.filter((i) => i.severity === 'error'), [], f.name);
+      assert.equal(built.xml, readFileSync(path.join(goldenDir, `${f.name}.xml`), 'utf8'), `${f.name}: golden file is stale`);
+      return built.xml;
+    });
+    assert.ok(docs.length <= 20);
+    const results = await gate.validateBatch([...docs, breakDocument(docs[0]!)]);
+    const errors = results.slice(0, -1).map((r, i) => ({ name: CDA_FIXTURES[i]!.name, errors: r.filter((x) => x.severity === 'error') }));
+    assert.deepEqual(errors.filter((e) => e.errors.length > 0), []);
+    const broken = results.at(-1)!;
+    assert.ok(ansErrors(broken).sch >= 2, JSON.stringify(broken, null, 1));
+    assert.ok(broken.some((i) => i.code === 'CDA_TITLE' && i.path === '/ClinicalDocument[1]/title[1]'));
+  });
+
+  it('the gate finds what the official validate-cda finds (one valid, one broken document)', async () => {
+    const good = buildFixture(CDA_FIXTURES.find((f) => f.name === 'micro_v2')!).xml;
+    const bad = breakDocument(buildFixture(CDA_FIXTURES[0]!).xml);
+    const files = [path.join(dir, 'micro_v2.xml'), path.join(dir, 'broken.xml')];
+    writeFileSync(files[0]!, good);
+    writeFileSync(files[1]!, bad);
+    const gate = await createConformanceGate({ ansKit: ANS_KIT });
+    const [official, ours] = await Promise.all([validateWithAns(files, 2), gate.validateBatch([good, bad])]);
+    assert.deepEqual(official.map((v) => ({ xsd: v.xsdErrors, sch: v.schematronErrors })), ours.map(ansErrors), official.map((v) => v.output).join('\n'));
+    assert.deepEqual(ansErrors(ours[0]!), { xsd: 0, sch: 0 });
+  });
+});
