@@ -178,6 +178,7 @@ export const mapOru = (segments: readonly Segment[], ctx: MapContext, opts: Code
   const header = readHeader(msh, ctx);
   let pidSeg: Segment | undefined;
   let zfd: Segment | undefined;
+  let txa: Segment | undefined;
   let orc: Segment | undefined;
   let current: BatteryBuilder | undefined;
   let commentTarget: string[];
@@ -200,6 +201,9 @@ export const mapOru = (segments: readonly Segment[], ctx: MapContext, opts: Code
         break;
       case 'ZFD':
         zfd = seg;
+        break;
+      case 'TXA':
+        txa ??= seg;
         break;
       case 'ORC':
         orc = seg;
@@ -293,7 +297,8 @@ export const mapOru = (segments: readonly Segment[], ctx: MapContext, opts: Code
     }
     const chosen = parsed.find((p) => p.cda?.hasStructuredBody) ?? parsed[0];
     if (chosen !== undefined) {
-      embeddedCda = { base64: chosen.c.ed.base64, action: cdaAction(chosen.c.obx, chosen.c.orc, ctx) };
+      const action = header?.messageType === 'MDM^T10' ? 'replace' : cdaAction(chosen.c.obx, chosen.c.orc, ctx);
+      embeddedCda = { base64: chosen.c.ed.base64, action };
       if (parsed.length > 1) {
         ctx.info('HL7_CDA_ALTERNATIVE', chosen.c.obx.label, `${parsed.length} CDA documents were sent; the one in ${chosen.c.obx.label}${chosen.cda?.hasStructuredBody ? ' (structured body)' : ''} is delivered.`);
       }
@@ -303,9 +308,20 @@ export const mapOru = (segments: readonly Segment[], ctx: MapContext, opts: Code
   }
 
   const first = batteries[0];
-  const accession = first !== undefined ? first.obr.get(3, 1).trim() || (first.orc?.get(3, 1).trim() ?? '') : '';
+  let accession = first !== undefined ? first.obr.get(3, 1).trim() || (first.orc?.get(3, 1).trim() ?? '') : '';
   if (first !== undefined && accession === '') {
     ctx.error('HL7_REQUIRED_FIELD_MISSING', first.obr.path(3), 'OBR-3 filler order number (the accession number) is required and empty (ORC-3 is empty too).');
+  }
+  if (first === undefined && isMdm) {
+    // MDM: the document's unique number (TXA-12) stands for the accession number.
+    if (txa === undefined) {
+      ctx.error('HL7_SEGMENT_MISSING', 'TXA', 'An MDM message needs its TXA segment (document header).');
+    } else {
+      accession = txa.get(12, 1).trim();
+      if (accession === '') {
+        ctx.error('HL7_REQUIRED_FIELD_MISSING', txa.path(12), 'TXA-12 unique document number is required and empty.');
+      }
+    }
   }
   const placer = first !== undefined ? first.obr.get(2, 1).trim() || (first.orc?.get(2, 1).trim() ?? '') : '';
   const prescriber = first !== undefined ? (readXcn(first.orc?.rawRepetitions(12)[0], msh.delimiters) ?? readXcn(first.obr.rawRepetitions(16)[0], msh.delimiters)) : undefined;

@@ -75,3 +75,29 @@ describe('official ANS HL7 v2 examples', () => {
     assert.equal(e.issues[0]?.path, 'OBX[1].5.5');
   });
 });
+
+describe('MDM carrying the SIL CDA (volet "Transmission de documents CDA en HL7 v2")', () => {
+  const segur = ref('ans-segur-v2.1-ORU_R01-crbio-init-N3-electrophorese.hl7').toString('utf8').split('\n').filter((l) => l !== '');
+  const asMdm = (type: string): string =>
+    segur
+      .filter((l) => !l.startsWith('ORC|') && !l.startsWith('OBR|') && !l.startsWith('PV1|'))
+      .map((l) => (l.startsWith('MSH|') ? l.replace('ORU^R01^ORU_R01', type) : l))
+      .flatMap((l) => (l.startsWith('PID|') ? [l, 'TXA|1|11502-2^CR d\'examens biologiques^LN|TEXT|202106060931||||||||DOC-2021-0042^SIL-Y||||AU'] : [l]))
+      .join('\r');
+
+  it('accepts MDM^T02: the CDA is delivered as an initial transmission, TXA-12 is the accession', () => {
+    const { report } = parseHl7v2(asMdm('MDM^T02^MDM_T02'));
+    assert.equal(report.accessionNumber, 'DOC-2021-0042');
+    assert.equal(report.embeddedCda?.action, 'initial');
+    assert.deepEqual(report.batteries, []);
+    assert.equal(report.flags.ackReception, true);
+  });
+
+  it('reads MDM^T10 as a replacement', () => {
+    assert.equal(parseHl7v2(asMdm('MDM^T10^MDM_T02')).report.embeddedCda?.action, 'replace');
+  });
+
+  it('refuses an MDM without TXA', () => {
+    assert.throws(() => parseHl7v2(asMdm('MDM^T02^MDM_T02').replace(/\rTXA\|[^\r]*/, '')), { code: 'HL7_SEGMENT_MISSING' });
+  });
+});
