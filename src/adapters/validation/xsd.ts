@@ -31,7 +31,12 @@ const loadSchemas = (dir: string): XMLFileInfo[] => {
 
 /** The element whose start tag is on `line` (or the last one before it). */
 const elementAtLine = (xml: string, line: number): string => {
-  const doc = new DOMParser({ onError: () => undefined }).parseFromString(xml, 'text/xml');
+  let doc;
+  try {
+    doc = new DOMParser({ onError: () => undefined }).parseFromString(xml, 'text/xml');
+  } catch {
+    return '/';
+  }
   let best: Element | undefined;
   const walk = (e: Element): void => {
     const l = (e as unknown as { lineNumber?: number }).lineNumber ?? 0;

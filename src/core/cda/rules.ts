@@ -44,14 +44,25 @@ const withTemplate = (doc: Document, root: string): Element[] =>
 /** Parses XML; returns the document or the parse problems as issues. */
 export const parseCda = (xml: string): { doc?: Document; issues: Issue[] } => {
   const issues: Issue[] = [];
-  const doc = new DOMParser({
-    onError: (level, msg) => {
-      if (level !== 'warning') {
-        issues.push(issue('error', 'XML_NOT_WELL_FORMED', '/', `The document is not well-formed XML: ${msg.split('\n')[0] ?? ''}`));
-      }
-    },
-  }).parseFromString(xml, 'text/xml');
-  return issues.length > 0 ? { issues } : { doc, issues };
+  const notWellFormed = (msg: string): void => {
+    issues.push(issue('error', 'XML_NOT_WELL_FORMED', '/', `The document is not well-formed XML: ${msg.split('\n')[0] ?? ''}`));
+  };
+  let doc: Document | undefined;
+  try {
+    doc = new DOMParser({
+      onError: (level, msg) => {
+        if (level !== 'warning') {
+          notWellFormed(msg);
+        }
+      },
+    }).parseFromString(xml, 'text/xml');
+  } catch (e) {
+    // xmldom throws a ParseError on fatal errors, after reporting them through onError
+    if (issues.length === 0) {
+      notWellFormed(e instanceof Error ? e.message : 'parse error');
+    }
+  }
+  return issues.length > 0 || !doc ? { issues } : { doc, issues };
 };
 
 export const checkCrBio = (xml: string): Issue[] => {
