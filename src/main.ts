@@ -20,6 +20,8 @@ import { createMetrics, type GatewayMetrics } from './adapters/metrics/registry.
 import { createApp, type RouteModule } from './adapters/http/app.js';
 import type { HttpDeps } from './adapters/http/context.js';
 import { transmissionRoutes } from './adapters/http/routes/transmissions.js';
+import { identityHoldRoutes } from './adapters/http/routes/identity-holds.js';
+import { insChecksFromConfig } from './adapters/http/routes/ins-checks.js';
 import { auditRoutes } from './adapters/http/routes/audit.js';
 import { evidenceRoutes } from './adapters/http/routes/audit-evidence.js';
 import { intakeFor, reportRoutes } from './adapters/http/routes/reports.js';
@@ -51,7 +53,7 @@ export interface RunningGateway {
 }
 
 /** Every HTTP route module, in order. test/http/roles.test.ts builds the app from this list, so a new route gets a role test. */
-export const routeModules: readonly RouteModule[] = [reportRoutes, transmissionRoutes, auditRoutes, evidenceRoutes];
+export const routeModules: readonly RouteModule[] = [reportRoutes, transmissionRoutes, auditRoutes, evidenceRoutes, identityHoldRoutes, insChecksFromConfig];
 
 const systemClock: Clock = { now: () => new Date() };
 const randomIds: Ids = { uuid: () => randomUUID() };

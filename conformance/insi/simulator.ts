@@ -26,6 +26,8 @@ export interface InsiSimulatorOptions {
   readonly host?: string;
   readonly port?: number;
   readonly path?: string;
+  /** Do not keep the process alive for this server (in-process use next to a gateway). */
+  readonly unref?: boolean;
 }
 
 export interface SimRecord {
@@ -166,6 +168,9 @@ export const startInsiSimulator = async (opts: InsiSimulatorOptions): Promise<In
     server.once('error', reject);
     server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
   });
+  if (opts.unref) {
+    server.unref();
+  }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return {

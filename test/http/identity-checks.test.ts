@@ -54,7 +54,7 @@ describe('POST /v1/ins/checks (against the INSi simulator over mTLS)', () => {
       { id: 'f', birthName: 'ADRUN', birthGivenNames: 'ZOE', sex: 'F', birthDate: '1975-12-31', attributes: 'FICTI' },
     ];
     const res = await request(app.callback()).post('/v1/ins/checks').set('Authorization', `Bearer ${tokens['identity']}`).send(body).expect(200);
-    const by = Object.fromEntries((res.body.results as { id: string }[]).map((r) => [r.id, r])) as Record<string, { recommendation: string; insiCode: string | null; ins?: string; traits: { trait: string; reason: string }[] }>;
+    const by = Object.fromEntries((res.body.results as { id: string }[]).map((r) => [r.id, r])) as unknown as Record<string, { recommendation: string; insiCode: string | null; ins?: string; traits: { trait: string; reason: string }[] }>;
     assert.equal(by['a']?.recommendation, 'CAN_BECOME_RECUP');
     assert.equal(by['a']?.ins, '275126322074974');
     assert.equal(by['b']?.recommendation, 'CAN_BECOME_QUAL');

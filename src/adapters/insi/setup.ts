@@ -37,7 +37,7 @@ export async function openInsi(config: Config, deps: { clock: Clock; ids: Ids; p
   const lps = { idam, ...SOFTWARE, instanceId: config.lab.finess ?? 'dmp-gateway' };
   if (config.mode === 'sandbox' && !config.insi.endpoint) {
     const pki = deps.pki ?? ensureTestPki(resolve(config.pki.dir), passphrase || 'sandbox-test-only');
-    const simulator = await startInsiSimulator({ cert: pki.entities.insiServer.cert, key: pki.entities.insiServer.key, clientCa: pki.caBundle, knownIdams: [idam] });
+    const simulator = await startInsiSimulator({ cert: pki.entities.insiServer.cert, key: pki.entities.insiServer.key, clientCa: pki.caBundle, knownIdams: [idam], unref: true });
     const client = new InsiClient({
       endpoint: simulator.url,
       credentials: loadInsiCredentials(read(pki.entities.insiClient.p12Path, 'INSi client PKCS#12'), pki.passphrase),

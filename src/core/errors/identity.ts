@@ -7,6 +7,7 @@ export const identityErrors = defineErrors({
   IDENTITY_NOT_QUERYABLE: { status: 422, retryable: false, message: 'This identity may not be sent to INSi (flagged doubtful or fictitious, or strict traits missing).' },
   IDENTITY_HOLD_NOT_FOUND: { status: 404, retryable: false, message: 'No such identity hold.' },
   IDENTITY_HOLD_NOT_PENDING: { status: 409, retryable: false, message: 'This identity hold was already released or rejected.' },
+  IDENTITY_HOLD_REJECTED: { status: 409, retryable: false, message: 'Identity-vigilance staff rejected this held report; it will not be sent.' },
   IDENTITY_STILL_NOT_QUALIFIED: { status: 409, retryable: false, message: 'The identity given to release the hold is still not qualified or not consistent; see issues.' },
   INSI_NOT_CONFIGURED: { status: 503, retryable: false, message: 'The INSi endpoint or client certificate is not configured.' },
   INSI_UNAVAILABLE: { status: 503, retryable: true, message: 'The INSi teleservice cannot be reached.' },

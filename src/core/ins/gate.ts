@@ -29,6 +29,11 @@ export interface IdentityGateContext {
   /** Hold a QUAL identity whose ID-document evidence is not given (default false: the SIL owns QUAL). */
   readonly requireEvidence?: boolean;
   readonly rules?: IdentityRules;
+  /**
+   * Review reasons (warning codes) identity-vigilance staff confirmed when releasing a hold. They no longer
+   * hold the report; errors (non-QUAL, DOUT/FICT, bad key or OID, inconsistent traits) cannot be confirmed away.
+   */
+  readonly confirmedCodes?: readonly string[];
 }
 
 /** Plain-words messages for matricule problems, without the value itself. */
@@ -141,6 +146,12 @@ export const evaluateIdentity = (patient: PatientIdentity, ctx: IdentityGateCont
   if (ctx.knownInsTraits) {
     comparison = compareTraits(patient, ctx.knownInsTraits, rules);
     reasons.push(...comparisonIssues(comparison));
+  }
+  const confirmed = new Set(ctx.confirmedCodes ?? []);
+  for (const [i, r] of reasons.entries()) {
+    if (r.severity === 'warning' && confirmed.has(r.code)) {
+      reasons[i] = { ...r, severity: 'information', message: `Confirmed by identity-vigilance staff: ${r.message}` };
+    }
   }
   const hold = reasons.some((r) => r.severity !== 'information');
   return comparison

@@ -209,6 +209,11 @@ export interface LabReport {
   readonly embeddedCda?: EmbeddedCda;
   /** The format it came in, for the audit trail. */
   readonly sourceFormat: 'hl7v2' | 'fhir' | 'cda';
+  /**
+   * Identity-vigilance confirmation recorded when staff release an identity hold (issue 4): the review
+   * reasons (warning codes such as TRAIT_SEPARATOR_VARIANT) they checked. Never covers errors (non-QUAL, bad key…).
+   */
+  readonly identityReview?: { readonly confirmedCodes: readonly string[]; readonly by: string; readonly at: string };
 }
 
 export const defaultDmpFlags: DmpFlags = {

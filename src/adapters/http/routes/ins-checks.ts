@@ -9,6 +9,7 @@ import { hasErrors } from '../../../core/validation/issue.js';
 import { parseCheckCsv, parseCheckJson } from '../../../app/identity-check-input.js';
 import { checkResultsToCsv, runInsChecks, type InsiSearchPort } from '../../../app/identity-checks.js';
 import type { RouteModule } from '../app.js';
+import { openInsi, type InsiSetup } from '../../insi/setup.js';
 import { readBody, mediaType } from '../body.js';
 import { requireRole, state, type HttpDeps } from '../context.js';
 
@@ -62,3 +63,18 @@ export const insCheckRoutes =
       }
     });
   };
+
+/** The route wired to the INSi of the configuration (opened on first use; in sandbox, the in-process simulator). */
+export const insChecksFromConfig: RouteModule = (router, deps) => {
+  let opened: Promise<InsiSetup> | undefined;
+  const get = async (): Promise<InsiSearchPort> => {
+    opened ??= openInsi(deps.config, { clock: deps.clock, ids: deps.ids });
+    try {
+      return (await opened).client;
+    } catch (e) {
+      opened = undefined;
+      throw e;
+    }
+  };
+  insCheckRoutes(get)(router, deps);
+};
