@@ -19,7 +19,33 @@ export interface Config {
   readonly ansKit?: string;
   readonly pki: { readonly dir: string; readonly passphrase?: string };
   readonly lab: { readonly name?: string; readonly finess?: string; readonly oid?: string };
-  readonly dmp: { readonly route: 'xds' | 'mhd'; readonly endpoint?: string };
+  readonly dmp: {
+    readonly route: 'xds' | 'mhd';
+    readonly endpoint?: string;
+    // Issue 6: DMP delivery (src/adapters/dmp/factory.ts reads these).
+    readonly timeoutMs: number;
+    readonly repositoryPath: string;
+    readonly registryPath: string;
+    readonly authP12?: string;
+    readonly signP12?: string;
+    readonly trustBundle?: string;
+    readonly vihfVersion: '3.0' | '4.0';
+    readonly signatureDigest: 'sha256' | 'sha1';
+    readonly signatureFormatCode: 'http://www.w3.org/2000/09/xmldsig#' | 'urn:ihe:iti:dsg:detached:2014';
+    readonly authnContextClassRef: string;
+    readonly responsibleId?: string;
+    readonly subjectName: string;
+    readonly sectorOfActivity: string;
+    readonly role: string;
+    readonly lpsName: string;
+    readonly lpsVersion: string;
+    readonly lpsHomologation?: string;
+    readonly sourceId?: string;
+    readonly contentTypeCode: string;
+    readonly patientIdOid?: string;
+    readonly lookupInsOid: string;
+    readonly visibilityRules: readonly string[];
+  };
   readonly insi: { readonly endpoint?: string; readonly idam?: string; readonly clientP12?: string; readonly trustBundle?: string; readonly timeoutMs: number };
   readonly audit: { readonly subjectKey?: string; readonly signatureP12?: string; readonly checkpointIntervalSeconds: number };
   readonly outbox: {

@@ -6,3 +6,4 @@ export * from './ebrim.js';
 export * from './visibility.js';
 export { parseXml, serialize } from './dom.js';
 export * from './answer.js';
+export * from './mhd.js';

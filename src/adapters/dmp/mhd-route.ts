@@ -1,0 +1,100 @@
+/**
+ * The MHD DMP route: ITI-65 Provide Document Bundle (PDSm comprehensive, standards.md §4.9) sent with
+ * fhir-kit-client over mutual TLS (an undici dispatcher with the structure's authentication certificate).
+ * The FHIR DMP mapping is a draft (PDSM4DMP v0.1.0): a second route, chosen per destination (dmp.route).
+ */
+import { Client } from 'fhir-kit-client';
+import { Agent } from 'undici';
+import type { Clock, DeliveryOutcome, DeliveryRequest, DmpRoute, Ids, RegistryLookup } from '../../app/ports.js';
+import { GatewayError } from '../../core/errors/index.js';
+import { cdaToMhdBundle, decideDelivery, type VisibilityRule, type XdsSettings } from '../../core/xds/index.js';
+import type { TlsMaterial } from './https.js';
+
+export interface MhdRouteOptions {
+  /** FHIR base of the DMP (ITI-65 is POST [base]). */
+  readonly endpoint: string;
+  readonly tls: TlsMaterial;
+  readonly xds: XdsSettings;
+  readonly visibilityRules: readonly VisibilityRule[];
+  readonly timeoutMs: number;
+  readonly clock: Clock;
+  readonly ids: Ids;
+}
+
+interface FhirError {
+  readonly response?: { readonly status?: number; readonly data?: unknown };
+  readonly code?: string;
+  readonly cause?: { readonly code?: string; readonly message?: string };
+  readonly message?: string;
+}
+
+const TLS = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|HANDSHAKE|ALERT/i;
+
+export class MhdDmpRoute implements DmpRoute {
+  private readonly client: Client;
+  private readonly dispatcher: Agent;
+
+  constructor(private readonly o: MhdRouteOptions) {
+    this.dispatcher = new Agent({ connect: { key: o.tls.keyPem, cert: o.tls.certChainPem, ca: o.tls.caPem, rejectUnauthorized: true, minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2' } });
+    this.client = new Client({ baseUrl: o.endpoint });
+  }
+
+  async submit(request: DeliveryRequest): Promise<DeliveryOutcome> {
+    const decision = decideDelivery(request.report, this.o.visibilityRules);
+    if (decision.kind !== 'send') {
+      return { kind: 'rejected', code: 'DMP_PATIENT_OPPOSED', retryable: false, message: decision.reason };
+    }
+    const documentReference = this.o.ids.uuid();
+    const built = cdaToMhdBundle({
+      xml: request.documentXml, settings: this.o.xds, visibility: decision.visibility, now: this.o.clock.now(),
+      ids: { list: this.o.ids.uuid(), documentReference, binary: this.o.ids.uuid(), submissionSet: this.o.ids.uuid() },
+      ...(request.replacesUniqueId ? { replacesUniqueId: request.replacesUniqueId } : {}),
+    });
+    const errors = built.issues.filter((i) => i.severity === 'error');
+    if (!built.bundle || errors.length > 0) {
+      return { kind: 'rejected', code: 'DMP_METADATA_INVALID', retryable: false, message: errors.map((i) => `${i.path}: ${i.message}`).join('; ') || 'The MHD bundle cannot be built.' };
+    }
+    try {
+      const answer = await this.client.transaction({
+        body: built.bundle as never,
+        options: { dispatcher: this.dispatcher, signal: AbortSignal.timeout(this.o.timeoutMs) } as never,
+      });
+      return { kind: 'delivered', entryUuid: `urn:uuid:${documentReference}`, answer: JSON.stringify(answer) };
+    } catch (e) {
+      return this.classify(e as FhirError);
+    }
+  }
+
+  private classify(e: FhirError): DeliveryOutcome {
+    const status = e.response?.status;
+    if (status !== undefined) {
+      const answer = typeof e.response?.data === 'string' ? e.response.data : JSON.stringify(e.response?.data ?? null);
+      const text = answer ?? '';
+      const xds = /XDS[A-Za-z]+|UnresolvedReferenceException/.exec(text)?.[0];
+      const byXds: Readonly<Record<string, string>> = {
+        XDSDuplicateUniqueIdInRegistry: 'DMP_DUPLICATE_DOCUMENT', XDSRegistryDeprecatedDocumentError: 'DMP_REPLACED_DOCUMENT_DEPRECATED', UnresolvedReferenceException: 'DMP_REPLACED_DOCUMENT_UNKNOWN',
+        XDSUnknownPatientId: 'DMP_UNKNOWN_PATIENT', XDSPatientIdDoesNotMatch: 'DMP_PATIENT_ID_MISMATCH', XDSNonIdenticalHash: 'DMP_HASH_MISMATCH', XDSRegistryBusy: 'DMP_BUSY', XDSRegistryError: 'DMP_SERVER_ERROR',
+      };
+      const code = (xds ? byXds[xds] : undefined) ?? (status === 503 || status === 429 || status === 502 || status === 504 ? 'DMP_BUSY' : status >= 500 ? 'DMP_SERVER_ERROR' : status === 401 || status === 403 ? 'DMP_SECURITY_REJECTED' : status === 422 || status === 400 ? 'DMP_METADATA_REJECTED' : 'DMP_HTTP_ERROR');
+      const def = new GatewayError(code);
+      return { kind: 'rejected', code, retryable: def.retryable, message: `HTTP ${status}${xds ? ` ${xds}` : ''} from the DMP (MHD)`, answer: text };
+    }
+    const why = `${e.cause?.code ?? e.code ?? ''} ${e.cause?.message ?? e.message ?? ''}`.trim();
+    if (TLS.test(why)) {
+      return { kind: 'rejected', code: 'DMP_TLS_FAILED', retryable: false, message: `TLS handshake with the DMP failed (${why}).` };
+    }
+    if (/ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ENETUNREACH/.test(why)) {
+      return { kind: 'rejected', code: 'DMP_UNREACHABLE', retryable: true, message: `The DMP could not be reached (${why}); nothing was sent.` };
+    }
+    return { kind: 'uncertain', code: 'DMP_NO_ANSWER', message: `Sent, but no usable answer (${why || 'timeout'}); reconcile before resending.` };
+  }
+
+  /** MHD has no registry query in this draft route: ITI-67 is not implemented, so the lookup says "unknown". */
+  findByUniqueId(_uniqueId: string, _ins: string): Promise<RegistryLookup> {
+    return Promise.reject(new GatewayError('DMP_NOT_CONFIGURED', 'The MHD route has no registry query (ITI-67 not implemented); reconcile through the XDS route.'));
+  }
+
+  async close(): Promise<void> {
+    await this.dispatcher.close();
+  }
+}
