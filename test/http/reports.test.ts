@@ -13,6 +13,7 @@ import type { LabReport } from '../../src/core/report/model.js';
 import { postgresTestDb, sqliteTestDb, type TestDb } from '../helpers/db.js';
 import { httpDeps } from '../helpers/http-deps.js';
 import { fixture } from '../unit/hl7v2/golden.js';
+import { BAD_CASES } from '../unit/hl7v2/bad-cases.js';
 
 const HL7 = fixture('hl7v2', '01-biochemistry-final.hl7');
 const LATIN1 = fixture('hl7v2', '08-latin1.hl7');
@@ -109,6 +110,17 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       assert.equal(u.status, 415);
       const big = await post(Buffer.alloc(h.deps.config.http.bodyLimitBytes + 10, 0x41), 'application/hl7-v2');
       assert.equal(big.status, 413);
+      assert.deepEqual(await counts(t), before);
+    });
+
+    it('refuses every message of the bad-input corpus with its code, storing nothing', async () => {
+      const before = await counts(t);
+      for (const c of BAD_CASES) {
+        const body = typeof c.input === 'string' ? Buffer.from(c.input, 'utf8') : c.input;
+        const r = await post(body, 'application/hl7-v2');
+        assert.ok(r.status >= 400 && r.status < 500, `${c.name}: ${r.status}`);
+        assert.equal(r.body.code, c.code, `${c.name}: ${JSON.stringify(r.body)}`);
+      }
       assert.deepEqual(await counts(t), before);
     });
 

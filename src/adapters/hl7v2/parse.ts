@@ -91,9 +91,25 @@ const parseLines = (lines: readonly string[], baseIssues: readonly Issue[], opts
   return { ...(result.report !== undefined ? { report: result.report } : {}), ...(result.header !== undefined ? { header: result.header } : {}), issues };
 };
 
+/** BTS-1 (batch message count), when given, must match the messages found. */
+const batchCountIssues = (batchSegments: readonly string[], found: number): Issue[] => {
+  const bts = batchSegments.find((l) => l.startsWith('BTS'));
+  if (bts === undefined) {
+    return [];
+  }
+  const declared = bts.split(bts[3] ?? '|')[1];
+  if (declared !== undefined && /^\d+$/.test(declared) && Number(declared) !== found) {
+    return [issue('error', 'HL7_BATCH_COUNT_MISMATCH', 'BTS[1].1', `BTS-1 announces ${declared} messages but the batch holds ${found}.`)];
+  }
+  return [];
+};
+
 const split = (text: string): { messages: readonly string[][]; issues: Issue[] } => {
   const s = splitMessages(text);
   const issues = [...s.issues];
+  if (s.messages.length > 0) {
+    issues.push(...batchCountIssues(s.batchSegments, s.messages.length));
+  }
   if (s.messages.length === 0 && issues.length === 0) {
     issues.push(issue('error', 'HL7_NO_MSH', 'line[1]', 'No MSH segment: this is not an HL7 v2 message.'));
   }
@@ -133,12 +149,9 @@ export const parseHl7v2Batch = (input: Buffer | string, opts: Hl7ParseOptions = 
   if (hasErrors(s.issues)) {
     throw fail(s.issues);
   }
-  const bts = s.batchSegments.find((l) => l.startsWith('BTS'));
-  if (bts !== undefined) {
-    const declared = Number(bts.split(bts[3] ?? '|')[1]);
-    if (Number.isInteger(declared) && declared !== s.messages.length) {
-      throw fail([issue('error', 'HL7_BATCH_COUNT_MISMATCH', 'BTS[1].1', `BTS-1 announces ${declared} messages but the batch holds ${s.messages.length}.`)]);
-    }
+  const count = batchCountIssues(s.batchSegments, s.messages.length);
+  if (count.length > 0) {
+    throw fail(count);
   }
   return s.messages.map((lines, i) => {
     const prefix = (list: readonly Issue[]): Issue[] => list.map((x) => ({ ...x, path: `MSG[${i + 1}]/${x.path}` }));
