@@ -55,8 +55,12 @@ const DR_STATUS: Readonly<Record<string, ReportStatus>> = {
 };
 
 const fail = (issues: readonly Issue[]): GatewayError => {
-  const first = issues.find((i) => i.severity === 'error') ?? issues[0];
-  return new GatewayError(first?.code ?? 'FHIR_NOT_BUNDLE', first?.message, { issues });
+  const first = issues.find((i) => i.severity === 'error');
+  if (first === undefined) {
+    const generic = issue('error', 'FHIR_VALUE_INVALID', '$', 'The Bundle cannot be read as a lab report.');
+    return new GatewayError(generic.code, generic.message, { issues: [...issues, generic] });
+  }
+  return new GatewayError(first.code, first.message, { issues });
 };
 
 class Ctx {
@@ -217,6 +221,9 @@ export const mapBundle = (b: Node, opts: FhirParseOptions = {}): ParsedFhirRepor
   const resolve = (ref: Node, expected: string): Node | undefined => {
     const v = ref.get('reference').str();
     if (v === undefined) {
+      if (ref.exists) {
+        ctx.error('FHIR_VALUE_INVALID', ref.path, `A Reference to a ${expected} needs a "reference" string.`);
+      }
       return undefined;
     }
     const r = byRef.get(v);

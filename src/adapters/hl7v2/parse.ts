@@ -34,8 +34,12 @@ export type BatchItem =
 export const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
 
 const fail = (issues: readonly Issue[]): GatewayError => {
-  const first = issues.find((i) => i.severity === 'error') ?? issues[0];
-  return new GatewayError(first?.code ?? 'HL7_MALFORMED', first?.message, { issues });
+  const first = issues.find((i) => i.severity === 'error');
+  if (first === undefined) {
+    const generic = issue('error', 'HL7_MALFORMED', 'message', 'The HL7 v2 message cannot be read.');
+    return new GatewayError(generic.code, generic.message, { issues: [...issues, generic] });
+  }
+  return new GatewayError(first.code, first.message, { issues });
 };
 
 /** Control characters other than CR, LF, TAB (and stray MLLP frame bytes) mean binary content. */
