@@ -14,7 +14,9 @@ import assert from 'node:assert/strict';
 import { createConformanceGate } from '../../src/adapters/validation/gate.js';
 import type { Issue } from '../../src/core/validation/issue.js';
 import { CDA_FIXTURES, buildFixture } from '../fixtures/cda/fixtures.js';
-import { goldenDir, repoRoot } from '../fixtures/cda/settings.js';
+import { goldenDir, loadReport, repoRoot, testSettings, versionFor } from '../fixtures/cda/settings.js';
+import { renderReportPdf } from '../../src/adapters/pdf/render.js';
+import { buildCrBio } from '../../src/core/cda/index.js';
 import { validateWithAns } from './ans-validator.js';
 
 export const ANS_KIT = path.resolve(repoRoot, '..', 'shared', 'reference', 'cda');
@@ -42,9 +44,14 @@ describe('generated CR-BIO documents and the ANS rules', () => {
       assert.equal(built.xml, readFileSync(path.join(goldenDir, `${f.name}.xml`), 'utf8'), `${f.name}: golden file is stale`);
       return built.xml;
     });
+    // and one with the PDF copy rendered by the gateway (pdf-lib) instead of a fixed test PDF
+    const micro = loadReport('micro_v1');
+    const rendered = buildCrBio(micro, versionFor(1, 'rendered-pdf'), testSettings, { pdf: await renderReportPdf(micro, testSettings, '2024-01-04T11:25:00+01:00') });
+    const names = [...CDA_FIXTURES.map((f) => f.name), 'micro_v1 with rendered PDF'];
+    docs.push(rendered.xml);
     assert.ok(docs.length <= 20);
     const results = await gate.validateBatch([...docs, breakDocument(docs[0]!)]);
-    const errors = results.slice(0, -1).map((r, i) => ({ name: CDA_FIXTURES[i]!.name, errors: r.filter((x) => x.severity === 'error') }));
+    const errors = results.slice(0, -1).map((r, i) => ({ name: names[i], errors: r.filter((x) => x.severity === 'error') }));
     assert.deepEqual(errors.filter((e) => e.errors.length > 0), []);
     const broken = results.at(-1)!;
     assert.ok(ansErrors(broken).sch >= 2, JSON.stringify(broken, null, 1));
