@@ -57,7 +57,7 @@ export class MhdDmpRoute implements DmpRoute {
     try {
       const answer = await this.client.transaction({
         body: built.bundle as never,
-        options: { dispatcher: this.dispatcher, signal: AbortSignal.timeout(this.o.timeoutMs) } as never,
+        options: { dispatcher: this.dispatcher, signal: AbortSignal.timeout(this.o.timeoutMs) },
       });
       return { kind: 'delivered', entryUuid: `urn:uuid:${documentReference}`, answer: JSON.stringify(answer) };
     } catch (e) {
