@@ -34,6 +34,8 @@ export interface CheckResult {
   readonly calls: number;
   readonly ins?: string;
   readonly insOid?: string;
+  /** The INS traits INSi returned (00), to keep on record; not in the CSV. */
+  readonly insiTraits?: ComparableTraits;
   readonly decision?: Verdict;
   readonly traits: readonly TraitResult[];
   readonly recommendation: Recommendation;
@@ -78,7 +80,7 @@ export const checkOne = async (row: CheckRow, deps: CheckDeps): Promise<CheckRes
     ...base,
     insiCode: outcome.kind === 'answer' ? outcome.code : null,
     calls,
-    ...(outcome.kind === 'answer' && outcome.code === '00' ? { ins: outcome.ins, insOid: outcome.oid } : {}),
+    ...(outcome.kind === 'answer' && outcome.code === '00' ? { ins: outcome.ins, insOid: outcome.oid, insiTraits: outcome.traits } : {}),
     ...(advice.comparison ? { decision: advice.comparison.decision } : {}),
     traits: advice.comparison ? advice.comparison.traits.map((t) => ({ trait: t.trait, verdict: t.verdict, reason: t.reason, explanation: t.explanation })) : [],
     recommendation: advice.recommendation,

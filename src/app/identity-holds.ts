@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { GatewayError } from '../core/errors/index.js';
 import { evaluateIdentity, type IdentityGateContext } from '../core/ins/gate.js';
+import type { ComparableTraits } from '../core/ins/compare.js';
 import type { LabReport, PatientIdentity } from '../core/report/model.js';
 import { issue, type Issue } from '../core/validation/issue.js';
 import type { IdentityDecision } from './ports.js';
@@ -27,6 +28,17 @@ export const identityGateFor =
       requireEvidence: ins.requireEvidence ?? false,
       ...(report.identityReview ? { confirmedCodes: report.identityReview.confirmedCodes } : {}),
     });
+
+/**
+ * The gate with the INS traits on record (an earlier INSi answer for the report's INS), for a pipeline that can
+ * wait for a lookup: the report's strict traits must agree with them.
+ */
+export const identityGateWithRecord =
+  (ins: { readonly acceptedOids: readonly string[]; readonly requireEvidence?: boolean }, lookup: (insValue: string) => Promise<ComparableTraits | undefined>) =>
+  async (report: LabReport): Promise<IdentityDecision> => {
+    const known = report.patient.ins ? await lookup(report.patient.ins.value) : undefined;
+    return identityGateFor(ins, known ? { knownInsTraits: known } : {})(report);
+  };
 
 export interface HoldView {
   readonly id: string;

@@ -10,13 +10,14 @@ import { parseCheckCsv, parseCheckJson } from '../../../app/identity-check-input
 import { checkResultsToCsv, runInsChecks, type InsiSearchPort } from '../../../app/identity-checks.js';
 import type { RouteModule } from '../app.js';
 import { openInsi, type InsiSetup } from '../../insi/setup.js';
+import type { InsTraitsStore } from '../../insi/traits-store.js';
 import { readBody, mediaType } from '../body.js';
 import { requireRole, state, type HttpDeps } from '../context.js';
 
 export const MAX_CHECKS_PER_REQUEST = 500;
 
 export const insCheckRoutes =
-  (insi: () => Promise<InsiSearchPort>): RouteModule =>
+  (insi: () => Promise<InsiSearchPort>, options: { readonly traits?: InsTraitsStore } = {}): RouteModule =>
   (router: Router, deps: HttpDeps): void => {
     router.post('/v1/ins/checks', requireRole(deps, 'identity'), async (ctx) => {
       const type = mediaType(ctx);
@@ -46,6 +47,9 @@ export const insCheckRoutes =
       const results = await runInsChecks(parsed.rows, {
         insi: client,
         onResult: async (_row, r) => {
+          if (options.traits && r.insiCode === '00' && r.ins && r.insOid && r.insiTraits) {
+            await options.traits.record(r.ins, r.insOid, r.insiTraits, 'insi.check', deps.clock.now());
+          }
           await deps.audit({
             type: 'insi.query',
             actor,
