@@ -37,7 +37,7 @@ describe('simulate dmp command and the route built from the configuration', () =
 
   it('lists every missing setting at once', () => {
     const config = loadConfig({ env: {}, sandbox: false, file: { name: 'c.yaml', text: 'mode: sandbox\nlab:\n  finess: "120459876"\n' } });
-    assert.throws(() => createDmpRoute({ ...config, dmp: { ...config.dmp, responsibleId: undefined, visibilityRules: ['x=y'] } } as typeof config, { clock: { now: () => new Date() }, ids: { uuid: () => randomUUID() } }), (e: { code: string; issues: { path: string }[] }) => {
+    assert.throws(() => createDmpRoute({ ...config, dmp: { ...config.dmp, responsibleId: undefined, visibilityRules: ['x=y'] } }, { clock: { now: () => new Date() }, ids: { uuid: () => randomUUID() } }), (e: { code: string; issues: { path: string }[] }) => {
       assert.equal(e.code, 'DMP_NOT_CONFIGURED');
       assert.deepEqual(e.issues.map((i) => i.path).sort(), ['dmp.endpoint', 'dmp.responsibleId', 'dmp.visibilityRules[0]'].sort());
       return true;
