@@ -12,9 +12,8 @@ import { checkResultsToCsv, runInsChecks } from '../../app/identity-checks.js';
 import { openInsi } from '../../adapters/insi/setup.js';
 import { hasErrors } from '../../core/validation/issue.js';
 
-const HELP = `Usage:
-  dmp-gateway ins nir VALUE [--oid OID]
-  dmp-gateway ins check FILE.csv|FILE.json [--out FILE] [--format csv|json] [--config FILE] [--sandbox]
+const HELP = `Usage: dmp-gateway ins nir VALUE [--oid OID]
+       dmp-gateway ins check FILE.csv|FILE.json [--out FILE] [--format csv|json] [--config FILE] [--sandbox]
 
 ins nir     Checks a NIR or NIA (13 characters + 2-digit key; spaces ignored) and prints JSON:
             {valid, reason, problems, notes, normalized, expectedKey, parts}. With --oid, also says whether
