@@ -24,6 +24,7 @@ import { identityHoldRoutes } from './adapters/http/routes/identity-holds.js';
 import { insChecksFromConfig } from './adapters/http/routes/ins-checks.js';
 import { auditRoutes } from './adapters/http/routes/audit.js';
 import { evidenceRoutes } from './adapters/http/routes/audit-evidence.js';
+import { uiRoutes } from './adapters/http/routes/ui.js';
 import { intakeFor, reportRoutes } from './adapters/http/routes/reports.js';
 import { startMllpServer } from './adapters/mllp/server.js';
 import { mllpAccept } from './adapters/mllp/accept.js';
@@ -53,7 +54,7 @@ export interface RunningGateway {
 }
 
 /** Every HTTP route module, in order. test/http/roles.test.ts builds the app from this list, so a new route gets a role test. */
-export const routeModules: readonly RouteModule[] = [reportRoutes, transmissionRoutes, auditRoutes, evidenceRoutes, identityHoldRoutes, insChecksFromConfig];
+export const routeModules: readonly RouteModule[] = [reportRoutes, transmissionRoutes, auditRoutes, evidenceRoutes, uiRoutes, identityHoldRoutes, insChecksFromConfig];
 
 const systemClock: Clock = { now: () => new Date() };
 const randomIds: Ids = { uuid: () => randomUUID() };

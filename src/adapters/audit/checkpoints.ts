@@ -42,12 +42,14 @@ export const loadCheckpointSigner = (config: Config, now: Date): CheckpointSigne
  * The certificate that checkpoints are checked against. Unlike signing, checking does not need the certificate
  * to be valid today: a checkpoint signed last year with a since-expired certificate still proves what it said.
  */
-export const loadCheckpointTrust = (config: Config): CheckpointSigner | undefined => {
-  const path = signaturePathOf(config);
+export const loadCheckpointTrust = (config: Config): CheckpointSigner | undefined => p12Certificate(signaturePathOf(config), config.pki.passphrase ?? '');
+
+/** The leaf certificate (and its chain) of a PKCS#12 file, whatever its validity dates; undefined when absent. */
+export const p12Certificate = (path: string, passphrase: string): CheckpointSigner | undefined => {
   if (!existsSync(path)) {
     return undefined;
   }
-  const p12 = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(readFileSync(path).toString('binary')), config.pki.passphrase ?? '');
+  const p12 = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(readFileSync(path).toString('binary')), passphrase);
   const bagType = forge.pki.oids['certBag'] as string;
   const certs = (p12.getBags({ bagType })[bagType] ?? []).flatMap((b) => (b.cert ? [forge.pki.certificateToPem(b.cert).replace(/\r\n/g, '\n')] : []));
   const x509 = certs.map((c) => new X509Certificate(c));
