@@ -38,6 +38,22 @@ const ROUTE_ROLES: Readonly<Record<string, Access>> = {
   'POST /v1/audit/checkpoints': ['compliance'],
 };
 
+/** Dashboard pages: signed in with a cookie session (role from the token used to sign in; sil may not sign in). */
+const UI_ROLES: Readonly<Record<string, 'public' | readonly Role[]>> = {
+  'GET /ui/login': 'public',
+  'POST /ui/login': 'public',
+  'POST /ui/logout': ['compliance', 'identity'],
+  'GET /ui/': ['compliance', 'identity'],
+  'GET /ui/transmissions': ['compliance', 'identity'],
+  'GET /ui/transmissions/:id': ['compliance', 'identity'],
+  'GET /ui/transmissions/:id/evidence': ['compliance'],
+  'GET /ui/holds': ['identity'],
+  'GET /ui/holds/:id': ['identity'],
+  'POST /ui/holds/:id/decision': ['identity'],
+  'GET /ui/audit': ['compliance'],
+  'GET /ui/audit/export': ['compliance'],
+};
+
 interface Layer {
   readonly path: string;
   readonly methods: readonly string[];
@@ -87,7 +103,7 @@ describe('roles: every route of the real app', () => {
   });
 
   it('every route says who may call it', () => {
-    const missing = routes.filter((r) => !(r in ROUTE_ROLES) && !r.split(' ')[1]?.startsWith('/ui'));
+    const missing = routes.filter((r) => !(r in ROUTE_ROLES) && !(r in UI_ROLES));
     assert.deepEqual(missing, [], `add these routes to ROUTE_ROLES in test/http/roles.test.ts: ${missing.join(', ')}`);
   });
 
@@ -128,5 +144,69 @@ describe('roles: every route of the real app', () => {
         }
       }
     }
+  });
+
+  /** Signs in to the dashboard with a role's token; returns the cookie and the CSRF token of the session. */
+  const signIn = async (role: Role): Promise<{ cookie: string; csrf: string }> => {
+    const res = await request(app.callback()).post('/ui/login').type('form').send({ token: tok[role] });
+    assert.equal(res.status, 302, `sign-in as ${role}`);
+    const cookie = String(res.headers['set-cookie']?.[0] ?? '').split(';')[0] ?? '';
+    const page = await request(app.callback()).get('/ui/').set('Cookie', cookie);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1] ?? '';
+    assert.ok(csrf, 'the page carries the CSRF token');
+    return { cookie, csrf };
+  };
+
+  it('dashboard: without a session, pages go to sign-in and forms are refused (audited)', async () => {
+    for (const r of routes.filter((x) => x in UI_ROLES && UI_ROLES[x] !== 'public')) {
+      const [method, path] = r.split(' ') as [string, string];
+      if (method === 'GET') {
+        const res = await request(app.callback()).get(sample(path));
+        assert.equal(res.status, 302, r);
+        assert.equal(res.headers['location'], '/ui/login', r);
+      } else {
+        const res = await request(app.callback()).post(sample(path)).type('form').send({});
+        assert.equal(res.status, 401, r);
+        const last = (await t.db.query("SELECT actor FROM audit_events WHERE type = 'auth.denied' ORDER BY seq DESC LIMIT 1"))[0];
+        assert.equal(last?.['actor'], 'anonymous');
+      }
+    }
+  });
+
+  it('dashboard: a sil token cannot sign in; an unknown token neither', async () => {
+    assert.equal((await request(app.callback()).post('/ui/login').type('form').send({ token: tok.sil })).status, 403);
+    assert.equal((await request(app.callback()).post('/ui/login').type('form').send({ token: 'dgw_admin_nope' })).status, 401);
+  });
+
+  it('dashboard: every page, for every role that can sign in — 403 (audited) or through', async () => {
+    for (const role of ROLES.filter((x) => x !== 'sil')) {
+      const { cookie, csrf } = await signIn(role);
+      for (const r of routes.filter((x) => x in UI_ROLES && UI_ROLES[x] !== 'public' && x !== 'POST /ui/logout')) {
+        const access = UI_ROLES[r] as readonly Role[];
+        const [method, path] = r.split(' ') as [string, string];
+        const res =
+          method === 'GET'
+            ? await request(app.callback()).get(sample(path)).set('Cookie', cookie)
+            : await request(app.callback()).post(sample(path)).set('Cookie', cookie).type('form').send({ _csrf: csrf });
+        if (role === 'admin' || access.includes(role)) {
+          assert.ok(res.status !== 401 && res.status !== 403 && !(res.status === 302 && res.headers['location'] === '/ui/login'), `${r} as ${role}: got ${res.status}`);
+        } else {
+          assert.equal(res.status, 403, `${r} as ${role}`);
+          const last = (await t.db.query("SELECT actor FROM audit_events WHERE type = 'auth.denied' ORDER BY seq DESC LIMIT 1"))[0];
+          assert.equal(last?.['actor'], `user:tok-${role}`, `${r} as ${role}: audited`);
+        }
+      }
+    }
+  });
+
+  it('dashboard: a form without the session CSRF token is refused; sign-out ends the session', async () => {
+    const { cookie, csrf } = await signIn('identity');
+    const forged = await request(app.callback()).post(`/ui/holds/${sample(':id')}/decision`).set('Cookie', cookie).type('form').send({ decision: 'reject', reasonCode: 'OTHER' });
+    assert.equal(forged.status, 403);
+    assert.equal(forged.body.code, 'UI_CSRF_INVALID');
+    const out = await request(app.callback()).post('/ui/logout').set('Cookie', cookie).type('form').send({ _csrf: csrf });
+    assert.equal(out.status, 302);
+    const after = await request(app.callback()).get('/ui/').set('Cookie', cookie);
+    assert.equal(after.headers['location'], '/ui/login', 'the old cookie no longer works');
   });
 });
