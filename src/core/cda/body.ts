@@ -5,7 +5,7 @@
  */
 import type { Battery, Code, Isolate, LabReport, Observation } from '../report/model.js';
 import { issue, type Issue } from '../validation/issue.js';
-import { DEFAULT_CHAPTER, isLabChapter, LAB_CHAPTERS, OID_SPECIMEN_TYPE, SERVICE_SECTION_TO_CHAPTER, SPECIMEN_TYPES } from './codes.js';
+import { DEFAULT_CHAPTER, isLabChapter, LAB_CHAPTERS, LOINC_CHAPTER_HINTS, OID_SPECIMEN_TYPE, SERVICE_SECTION_TO_CHAPTER, SPECIMEN_TYPES } from './codes.js';
 import { addr, cd, LOINC, personName, practitionerId, telecoms, ts } from './datatypes.js';
 import { humanDate, interpretationText, practitionerText, rangeText, valueText } from './narrative.js';
 import { resultObservation, type EntryContext } from './results.js';
@@ -19,7 +19,8 @@ export interface Chapter {
 
 /**
  * The chapter of a battery: its own `chapter` (LOINC, or an HL7 v2 table 0074 diagnostic service section such as
- * HM), its code when that is a chapter, else the default (with a warning).
+ * HM), its code when that is a chapter, the chapter of a known LOINC panel or test in it
+ * (LOINC_CHAPTER_HINTS), else the default (with a warning).
  */
 export const chapterOf = (b: Battery, issues: Issue[]): Chapter => {
   const c = b.chapter;
@@ -32,6 +33,13 @@ export const chapterOf = (b: Battery, issues: Issue[]): Chapter => {
   }
   if (b.code.system === LOINC && isLabChapter(b.code.code)) {
     return { code: b.code.code, display: LAB_CHAPTERS[b.code.code] };
+  }
+  const hinted = [b.code, ...b.observations.map((o) => o.code), ...b.isolates.flatMap((i) => i.observations.map((o) => o.code))]
+    .filter((c) => c.system === LOINC)
+    .map((c) => LOINC_CHAPTER_HINTS[c.code])
+    .find((c) => c !== undefined);
+  if (hinted) {
+    return { code: hinted, display: LAB_CHAPTERS[hinted] };
   }
   issues.push(issue('warning', 'CDA_CHAPTER_DEFAULTED', b.sourcePath, `No CR-BIO chapter for this battery; filed under ${DEFAULT_CHAPTER} ${LAB_CHAPTERS[DEFAULT_CHAPTER]}.`));
   return { code: DEFAULT_CHAPTER, display: LAB_CHAPTERS[DEFAULT_CHAPTER] };

@@ -80,7 +80,7 @@ export const buildCrBio = (report: LabReport, version: DocumentVersion, settings
     custodian(settings),
     legalAuthenticator(report, settings, issues),
     authenticators(report, settings),
-    participants(report),
+    participants(report, issues),
     inFulfillmentOf(report, settings),
     documentationOf(report, settings, chapters),
     relatedDocument(version.replacesDocumentId),

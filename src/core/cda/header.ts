@@ -165,27 +165,42 @@ const associated = (p: Practitioner): XElement =>
     el('associatedPerson', {}, personName(p)),
   );
 
-/** Prescriber (REF) and specimen collector (PRF). */
-export const participants = (r: LabReport): XElement[] => [
-  r.prescriber
-    ? el(
-        'participant',
-        { typeCode: 'REF' },
-        ii('1.3.6.1.4.1.19376.1.3.3.1.6', undefined, 'templateId'),
-        el('time', { 'xsi:type': 'IVL_TS' }, ts('high', r.orderedAt)),
-        associated(r.prescriber),
-      )
-    : undefined,
-  r.specimenCollector
-    ? el(
-        'participant',
-        { typeCode: 'PRF' },
-        cd('functionCode', { code: 'PRELV', system: '1.2.250.1.213.1.1.4.2.280', display: 'Préleveur' }),
-        el('time', { 'xsi:type': 'IVL_TS' }, ts('high', r.collectedAt)),
-        associated(r.specimenCollector),
-      )
-    : undefined,
-].filter((x): x is XElement => x !== undefined);
+const identified = (p: Practitioner | undefined): p is Practitioner => p !== undefined && (p.rpps !== undefined || p.identifiers.length > 0);
+
+/**
+ * Prescriber (REF) and specimen collector (PRF). The header schematron requires their id (root and extension):
+ * one the SIL does not identify is left out, with a warning.
+ */
+export const participants = (r: LabReport, issues: Issue[]): XElement[] => {
+  for (const [who, p, path] of [
+    ['prescriber', r.prescriber, 'REF'],
+    ['specimen collector', r.specimenCollector, 'PRF'],
+  ] as const) {
+    if (p && !identified(p)) {
+      issues.push(issue('warning', 'CDA_PARTICIPANT_UNIDENTIFIED', `/ClinicalDocument/participant[@typeCode='${path}']`, `The ${who} has no RPPS or other identifier; left out of the header.`));
+    }
+  }
+  return [
+    identified(r.prescriber)
+      ? el(
+          'participant',
+          { typeCode: 'REF' },
+          ii('1.3.6.1.4.1.19376.1.3.3.1.6', undefined, 'templateId'),
+          el('time', { 'xsi:type': 'IVL_TS' }, ts('high', r.orderedAt)),
+          associated(r.prescriber),
+        )
+      : undefined,
+    identified(r.specimenCollector)
+      ? el(
+          'participant',
+          { typeCode: 'PRF' },
+          cd('functionCode', { code: 'PRELV', system: '1.2.250.1.213.1.1.4.2.280', display: 'Préleveur' }),
+          el('time', { 'xsi:type': 'IVL_TS' }, ts('high', r.collectedAt)),
+          associated(r.specimenCollector),
+        )
+      : undefined,
+  ].filter((x): x is XElement => x !== undefined);
+};
 
 export const inFulfillmentOf = (r: LabReport, s: CdaSettings): XElement =>
   el('inFulfillmentOf', {}, el('order', {}, ii(`${s.lab.oid}.2`, r.placerOrderNumber ?? r.accessionNumber)));

@@ -116,6 +116,8 @@ export const checkCrBio = (xml: string): Issue[] => {
   const role = first(cd, 'recordTarget/patientRole');
   if (!role) {
     err('CDA_RECORD_TARGET', '/ClinicalDocument[1]/recordTarget[1]', 'recordTarget/patientRole is required.');
+  } else if (!kids(role, 'id').some((i) => i.getAttribute('root') && !i.getAttribute('nullFlavor'))) {
+    err('CDA_PATIENT_ID_MISSING', '/ClinicalDocument[1]/recordTarget[1]/patientRole[1]', 'The patient needs an identifier (qualified INS or local IPP).');
   } else if (kids(role, 'id').some((i) => INS_ROOTS.includes(i.getAttribute('root') ?? ''))) {
     const p = '/ClinicalDocument[1]/recordTarget[1]/patientRole[1]/patient[1]';
     const name = first(role, 'patient/name');
