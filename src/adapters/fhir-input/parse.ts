@@ -4,13 +4,14 @@
  * patient's opposition to DMP feeding). Problems are issues with JSON paths; refusals are GatewayError.
  */
 import { GatewayError } from '../../core/errors/index.js';
-import { defaultDmpFlags, type Battery, type Code, type DmpFlags, type LabReport, type Observation, type Practitioner, type ReportStatus, type ResultStatus, type ResultValue, type Specimen } from '../../core/report/model.js';
+import { defaultDmpFlags, type Battery, type DmpFlags, type LabReport, type Observation, type ReportStatus, type ResultStatus, type ResultValue, type Specimen } from '../../core/report/model.js';
 import { toObservationInterpretation } from '../../core/report/interpretation.js';
 import { toUcum } from '../../core/report/ucum.js';
 import { dateProblem } from '../../core/report/dates.js';
 import { hasErrors, issue, type Issue } from '../../core/validation/issue.js';
 import { Node } from './json.js';
 import { mapFhirPatient, oidOf } from './patient.js';
+import { readConcept, readPractitioner } from './datatypes.js';
 
 export interface FhirParseOptions {
   readonly maxBytes?: number;
@@ -23,15 +24,8 @@ export interface ParsedFhirReport {
   readonly issues: readonly Issue[];
 }
 
-const SYSTEMS: Readonly<Record<string, string>> = {
-  'http://loinc.org': '2.16.840.1.113883.6.1',
-  'http://snomed.info/sct': '2.16.840.1.113883.6.96',
-  'http://terminology.hl7.org/CodeSystem/v2-0487': '2.16.840.1.113883.18.311',
-  'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation': '2.16.840.1.113883.5.83',
-};
 const LOINC = '2.16.840.1.113883.6.1';
 const VISIBILITY_OID = '1.2.250.1.213.1.1.4.13';
-const PS_IDNAT = '1.2.250.1.71.4.2.1';
 
 const OBS_STATUS: Readonly<Record<string, ResultStatus>> = {
   final: 'final',
@@ -92,49 +86,6 @@ class Ctx {
     return v;
   }
 }
-
-const codingToCode = (c: Node): Code | undefined => {
-  const code = c.get('code').str();
-  const system = c.get('system').str();
-  if (!code || !system) {
-    return undefined;
-  }
-  const display = c.get('display').str();
-  return { code, system: SYSTEMS[system] ?? oidOf(system) ?? system, ...(display ? { display } : {}) };
-};
-
-/** CodeableConcept → standard (LOINC/SNOMED) code and local code. */
-const readConcept = (cc: Node): { code?: Code; local?: Code } => {
-  const codes = cc.get('coding').items().map(codingToCode).filter((c): c is Code => c !== undefined);
-  const std = codes.find((c) => Object.values(SYSTEMS).includes(c.system));
-  const local = codes.find((c) => c !== std);
-  const code = std ?? local;
-  return { ...(code ? { code } : {}), ...(std && local ? { local } : {}) };
-};
-
-const readPractitioner = (n: Node | undefined): Practitioner | undefined => {
-  if (n === undefined || !n.isObject) {
-    return undefined;
-  }
-  let rpps: string | undefined;
-  const identifiers: { system: string; value: string }[] = [];
-  for (const id of n.get('identifier').items()) {
-    const oid = oidOf(id.get('system').str()) ?? id.get('system').str() ?? '';
-    const value = id.get('value').str() ?? '';
-    if (oid === PS_IDNAT && /^8\d{11}$/.test(value)) {
-      rpps = value.slice(1);
-    } else if (/rpps/i.test(oid) && /^\d{11}$/.test(value)) {
-      rpps = value;
-    } else if (value !== '') {
-      identifiers.push({ system: oid, value });
-    }
-  }
-  const name = n.get('name').at(0);
-  const family = name.get('family').str();
-  const given = name.get('given').at(0).str();
-  const prefix = name.get('prefix').at(0).str();
-  return { ...(rpps ? { rpps } : {}), identifiers, ...(family ? { family } : {}), ...(given ? { given } : {}), ...(prefix ? { prefix } : {}) };
-};
 
 const readValue = (o: Node, ctx: Ctx): ResultValue | undefined => {
   const q = o.get('valueQuantity');
