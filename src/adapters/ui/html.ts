@@ -74,7 +74,8 @@ th{background:#eef}.ok{color:#18753c;font-weight:600}.ko{color:#ce0500;font-weig
 .cards{display:flex;gap:1rem;flex-wrap:wrap}.card{background:#fff;border:1px solid #ddd;padding:.7rem 1rem;min-width:11rem}
 .card b{display:block;font-size:1.5rem}form.inline{display:inline}
 label{margin-right:.8rem}input,select,button{font:inherit}button{cursor:pointer}
-pre{background:#fff;border:1px solid #ddd;padding:.6rem;overflow:auto;max-height:24rem}
+pre{background:#fff;border:1px solid #ddd;padding:.6rem;overflow:auto;max-height:24rem;white-space:pre-wrap;word-break:break-all}
+td code{word-break:break-all;font-size:.85rem}
 .diff{background:#fee}.side{display:grid;grid-template-columns:1fr 1fr;gap:1rem}
 `;
 

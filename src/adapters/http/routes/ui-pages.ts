@@ -77,6 +77,13 @@ ${next ? h`<p><a href="/ui/transmissions?${new URLSearchParams({ ...filter, curs
     viewer,
   );
 
+/** The ebRS RegistryResponse status (ITI-41 answer) and error codes, when the answer carries them. */
+const answerStatus = (answer: string): Raw => {
+  const status = /ResponseStatusType:([A-Za-z]+)/.exec(answer)?.[1];
+  const codes = [...answer.matchAll(/errorCode="([^"]+)"/g)].map((m) => m[1]);
+  return status ? h`<p>Statut de la réponse : <strong class="${status === 'Success' ? 'ok' : 'ko'}">${status}</strong>${codes.length ? ` — codes : ${codes.join(', ')}` : ''}</p>` : raw('');
+};
+
 export const transmissionPage = (viewer: Viewer, t: Transmission, timeline: readonly AuditRecord[]): string =>
   page(
     `Transmission ${t.accession}`,
@@ -87,7 +94,7 @@ export const transmissionPage = (viewer: Viewer, t: Transmission, timeline: read
 <tr><th>Tentatives</th><td>${t.attempts}</td></tr><tr><th>Prochain essai</th><td>${when(t.nextAttemptAt)}</td></tr>
 <tr><th>Dernière erreur</th><td>${t.lastErrorCode ?? ''} ${t.lastError ?? ''}</td></tr></table>
 ${t.issues.length ? h`<h2>Motifs</h2><ul>${t.issues.map((i) => h`<li>${i.code}${i.path ? ` (${i.path})` : ''} : ${i.message}</li>`)}</ul>` : ''}
-<h2>Réponse du DMP</h2>${t.dmpAnswer ? h`<pre id="dmp-answer">${t.dmpAnswer}</pre>` : h`<p id="dmp-answer">Pas encore de réponse.</p>`}
+<h2>Réponse du DMP</h2>${t.dmpAnswer ? h`${answerStatus(t.dmpAnswer)}<pre id="dmp-answer">${t.dmpAnswer}</pre>` : h`<p id="dmp-answer">Pas encore de réponse.</p>`}
 <h2>Chronologie</h2>
 <table id="timeline"><tr><th>Date</th><th>Événement</th><th>Résultat</th><th>Par</th><th>Détails</th></tr>
 ${timeline.map((r) => h`<tr><td>${when(r.at)}</td><td>${EVENT_LABELS[r.type] ?? r.type}</td><td>${OUTCOME_LABELS[r.outcome] ?? r.outcome}</td><td>${r.actor}</td><td><code>${r.details}</code></td></tr>`)}
