@@ -2,7 +2,8 @@
  * A strict DMP simulator (XDS.b ITI-41, ITI-18; MHD ITI-65) over real TLS that requires a client certificate
  * from the test CA. Its checks use its own parsing code and the libraries (xml-crypto, xmllint-wasm), never the
  * gateway's builders. State persists under dataDir. `GET /_sim/documents` lists what it holds; `POST /_sim/faults`
- * makes the next N answers fail (503, a timeout, a lost answer after storing, or a given XDS error code).
+ * makes the next N answers fail (503, a timeout, a lost answer after storing, or a given XDS error code);
+ * `POST /_sim/patients {"withoutDmp": [INS…], "withDmp": [INS…]}` sets which patients have no open DMP.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
@@ -247,6 +248,14 @@ export const startDmpSimulator = async (o: DmpSimulatorOptions): Promise<DmpSimu
       const fault: Fault = { kind: f.kind, ...(f.errorCode ? { errorCode: f.errorCode } : {}), ...(f.codeContext ? { codeContext: f.codeContext } : {}) };
       sim.inject(fault, f.count ?? 1);
       send(res, 200, 'application/json', JSON.stringify({ queued: faults.length }));
+      return;
+    }
+    if (req.method === 'POST' && path === '/_sim/patients') {
+      const b = JSON.parse((await readBody(req)).toString('utf8') || '{}') as { withoutDmp?: unknown; withDmp?: unknown };
+      const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && /^[0-9AB]{15}$/.test(x)) : []);
+      list(b.withoutDmp).forEach((i) => unknownPatients.add(i));
+      list(b.withDmp).forEach((i) => unknownPatients.delete(i));
+      send(res, 200, 'application/json', JSON.stringify({ withoutDmp: [...unknownPatients] }));
       return;
     }
     const route = /\/repository\/?$/.test(path) ? 'iti41' : /\/registry\/?$/.test(path) ? 'iti18' : /\/fhir\/?$/.test(path) ? 'iti65' : undefined;

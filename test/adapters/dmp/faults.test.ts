@@ -25,11 +25,14 @@ describe('DMP answers that are not a verdict: faults, timeouts, lost answers', (
   let p: TestPki;
   let sim: DmpSimulator;
   let r: XdsDmpRoute;
+  /** Gives up quickly: for the faults that never answer. */
+  let quick: XdsDmpRoute;
   const dataDir = mkdtempSync(join(tmpdir(), 'dmp-sim-faults-'));
   before(async () => {
     p = pki();
     sim = await startDmpSimulator({ dataDir, pki: p, ansKitDir: ansKit, holdMs: 20_000 });
-    r = new XdsDmpRoute({ ...routeOptions(p, sim.url), timeoutMs: 2500 });
+    r = new XdsDmpRoute({ ...routeOptions(p, sim.url), timeoutMs: 60_000 });
+    quick = new XdsDmpRoute({ ...routeOptions(p, sim.url), timeoutMs: 2500 });
   });
   after(async () => sim.close());
 
@@ -59,7 +62,7 @@ describe('DMP answers that are not a verdict: faults, timeouts, lost answers', (
   it('no answer within the timeout → uncertain (DMP_NO_ANSWER)', async () => {
     await simApi(p, sim.url, 'POST', '/_sim/faults', { kind: 'timeout' });
     const { req, id } = one();
-    const out = await r.submit(req);
+    const out = await quick.submit(req);
     assert.deepEqual([out.kind, out.kind === 'uncertain' && out.code], ['uncertain', 'DMP_NO_ANSWER']);
     assert.equal(sim.store.byUniqueId(id), undefined);
     assert.deepEqual(await r.findByUniqueId(id, '279035121518989'), { found: false });
@@ -68,7 +71,7 @@ describe('DMP answers that are not a verdict: faults, timeouts, lost answers', (
   it('answer lost after the DMP stored the document → uncertain, then ITI-18 finds it (reconcile, no resend)', async () => {
     await simApi(p, sim.url, 'POST', '/_sim/faults', { kind: 'lost_answer' });
     const { req, id } = one();
-    const out = await r.submit(req);
+    const out = await quick.submit(req);
     assert.equal(out.kind, 'uncertain');
     // The DMP may still be storing it when the gateway gives up: reconcile once it has (as a later reconciliation run would).
     for (let i = 0; i < 200 && !sim.store.byUniqueId(id); i++) {
@@ -82,6 +85,14 @@ describe('DMP answers that are not a verdict: faults, timeouts, lost answers', (
     const closed = new XdsDmpRoute({ ...routeOptions(p, 'https://127.0.0.1:1'), timeoutMs: 2000 });
     const out = await closed.submit(one().req);
     assert.deepEqual([out.kind, out.kind === 'rejected' && out.code, out.kind === 'rejected' && out.retryable], ['rejected', 'DMP_UNREACHABLE', true]);
+  });
+
+  it('a patient marked without DMP at /_sim/patients is refused (XDSUnknownPatientId), then accepted once marked back', async () => {
+    assert.equal((await simApi(p, sim.url, 'POST', '/_sim/patients', { withoutDmp: ['279035121518989'] })).status, 200);
+    const out = await r.submit(one().req);
+    assert.deepEqual([out.kind, out.kind === 'rejected' && out.code], ['rejected', 'DMP_UNKNOWN_PATIENT']);
+    await simApi(p, sim.url, 'POST', '/_sim/patients', { withDmp: ['279035121518989'] });
+    assert.equal((await r.submit(one().req)).kind, 'delivered');
   });
 
   it('a bad fault request is refused', async () => {

@@ -13,7 +13,7 @@ describe('MHD route (ITI-65, PDSm) → simulator', () => {
   let r: MhdDmpRoute;
   const options = (over: Partial<MhdRouteOptions> = {}): MhdRouteOptions => {
     const x = routeOptions(p, sim.url);
-    return { endpoint: `${sim.url}/fhir`, tls: x.tls, xds: x.xds, visibilityRules: [{ loinc: '2986-8', codes: ['INVISIBLE_PATIENT'] }], timeoutMs: 15_000, clock: x.clock, ids: x.ids, ...over };
+    return { endpoint: `${sim.url}/fhir`, tls: x.tls, xds: x.xds, visibilityRules: [{ loinc: '2986-8', codes: ['INVISIBLE_PATIENT'] }], timeoutMs: 60_000, clock: x.clock, ids: x.ids, ...over };
   };
   before(async () => {
     p = pki();

@@ -37,7 +37,7 @@ export const routeOptions = (p: TestPki, endpoint: string, over: Partial<XdsRout
     signatureFormatCode: 'http://www.w3.org/2000/09/xmldsig#',
     digest: 'sha256',
     visibilityRules: [],
-    timeoutMs: 15_000,
+    timeoutMs: 60_000,
     defaultInsOid: '1.2.250.1.213.1.4.10',
     clock: { now: () => new Date() },
     ids: { uuid: () => randomUUID() },
