@@ -1,7 +1,9 @@
 /**
- * HL7 v2.5 original-mode acknowledgement (ACK^R01^ACK): MSA-1 AA / AE / AR with one ERR segment per issue, ERR-2
- * naming the segment and field (ERL: segment^sequence^field^repetition^component^sub-component), ERR-3 the HL7 error
- * code (table 0357), ERR-4 the severity, ERR-5 our error code and ERR-8 the message in plain words.
+ * HL7 v2.5 original-mode acknowledgement as the CI-SIS volet "Transmission de documents CDA en HL7 v2" (V2.1, §
+ * "message d'acquittement") describes it: MSH-9 ACK^<event>^ACK, MSH-12 2.5 (2.6 for MDM), MSH-17 FRA, MSA-1 AA / AE /
+ * AR, one ERR segment per issue with ERR-2 naming the segment and field (ERL: segment^sequence^field^repetition^
+ * component^sub-component), ERR-3 the HL7 table 0357 code (`…^messageErrorCondition`), ERR-4 the severity, ERR-5 our
+ * error code and ERR-8 the message in plain words.
  *
  * AA: stored durably. AE: the message breaks a rule; do not resend it unchanged. AR: not processed (unsupported
  * type/version, too large, or the gateway could not store it); the SIL may resend the same message later.
@@ -29,6 +31,8 @@ export interface InboundHeader {
   readonly controlId: string;
   readonly processingId: string;
   readonly triggerEvent: string;
+  /** MSH-12 of the inbound message (2.5 for ORU, 2.6 for MDM in the volet). */
+  readonly version: string;
 }
 
 /** Reads what an ACK needs from a message, tolerating anything (a garbled message still gets an ACK). */
@@ -55,6 +59,7 @@ export const readInboundHeader = (raw: Buffer | string): InboundHeader | undefin
     controlId: (get(10).split(d.component)[0] ?? '').slice(0, 199),
     processingId: (get(11).split(d.component)[0] ?? '') || 'P',
     triggerEvent: get(9).split(d.component)[1] ?? 'R01',
+    version: (get(12).split(d.component)[0] ?? '').trim(),
   };
 };
 
@@ -121,12 +126,12 @@ export const buildAck = (inbound: InboundHeader | undefined, result: AckResult, 
     `ACK${d.component}${e(inbound?.triggerEvent ?? 'R01')}${d.component}ACK`,
     e(ackControlId),
     e(inbound?.processingId ?? 'P'),
-    '2.5',
+    inbound?.version === '2.6' ? '2.6' : '2.5',
     '',
     '',
     '',
     '',
-    '',
+    'FRA',
     'UNICODE UTF-8',
   ].join(d.field);
   const msa = ['MSA', result.code, e(inbound?.controlId ?? ''), e((result.text ?? '').slice(0, 80))].join(d.field);
@@ -136,11 +141,11 @@ export const buildAck = (inbound: InboundHeader | undefined, result: AckResult, 
   for (const i of shown) {
     const [hl7Code, hl7Text] = hl7ErrorCode(i.code);
     const severity = i.severity === 'error' ? 'E' : i.severity === 'warning' ? 'W' : 'I';
-    segments.push(['ERR', '', pathToErl(i.path, d), `${hl7Code}${d.component}${hl7Text}${d.component}HL70357`, severity, e(i.code), '', e(i.path), e(i.message)].join(d.field));
+    segments.push(['ERR', '', pathToErl(i.path, d), `${hl7Code}${d.component}${hl7Text}${d.component}messageErrorCondition`, severity, e(i.code), '', e(i.path), e(i.message)].join(d.field));
   }
   if (issues.length === 0 && result.code !== 'AA' && result.errorCode !== undefined) {
     const [hl7Code, hl7Text] = hl7ErrorCode(result.errorCode);
-    segments.push(['ERR', '', '', `${hl7Code}${d.component}${hl7Text}${d.component}HL70357`, 'E', e(result.errorCode), '', '', e(result.text ?? '')].join(d.field));
+    segments.push(['ERR', '', '', `${hl7Code}${d.component}${hl7Text}${d.component}messageErrorCondition`, 'E', e(result.errorCode), '', '', e(result.text ?? '')].join(d.field));
   }
   return `${segments.join('\r')}\r`;
 };

@@ -117,6 +117,8 @@ describe('MLLP listener', () => {
     assert.equal(msh[4], 'SIL-BIOLAB', 'MSH-5 = inbound MSH-3');
     assert.equal(msh[8], 'ACK^R01^ACK');
     assert.equal(msh[11], '2.5');
+    assert.equal(msh[16], 'FRA');
+    assert.equal(msh[17], 'UNICODE UTF-8');
     assert.deepEqual(seg(ack, 'MSA'), ['MSA|AA|MSG-0001|']);
     assert.deepEqual(seg(ack, 'ERR'), []);
     c.socket.end();
@@ -156,7 +158,7 @@ describe('MLLP listener', () => {
     assert.equal(err.length, 1);
     const f = err[0]?.split('|') ?? [];
     assert.equal(f[2], 'PID^1^7^1', 'ERR-2 ERL: PID, first PID, field 7');
-    assert.equal(f[3], '102^Data type error^HL70357');
+    assert.equal(f[3], '102^Data type error^messageErrorCondition');
     assert.equal(f[4], 'E');
     assert.equal(f[5], 'HL7_DATE_INVALID');
     assert.match(f[8] ?? '', /PID-7 birth date is invalid/);
@@ -205,5 +207,34 @@ describe('MLLP decoder', () => {
       evs.map((e) => (e.kind === 'message' ? e.payload.toString('latin1') : e.kind)),
       ['A\u001cB', 'C'],
     );
+  });
+});
+
+describe('ACK builder (volet "Transmission de documents CDA en HL7 v2")', () => {
+  it('answers an unsupported version with AE and ERR-2 = MSH^1^12, as the volet example does', async () => {
+    const { buildAck, readInboundHeader } = await import('../../../src/adapters/hl7v2/ack.js');
+    const { mllpAccept } = await import('../../../src/adapters/mllp/accept.js');
+    const { createIntake } = await import('../../../src/app/intake.js');
+    const intake = createIntake({
+      store: { receive: () => Promise.reject(new Error('must not be called')) },
+      parsers: { hl7v2: (raw) => parseHl7v2(raw), fhir: () => assert.fail('not FHIR') },
+      ids: { uuid: () => '00000000-0000-4000-8000-000000000000' },
+      subjectHash: (s) => s,
+    });
+    const raw = Buffer.from(MSG1.toString('utf8').replace('|P|2.5|', '|P|3.0|'));
+    const result = await mllpAccept(intake)(raw);
+    assert.equal(result.code, 'AE');
+    const ack = buildAck(readInboundHeader(raw), result, new Date('2026-03-10T13:30:00Z'), 'A1');
+    assert.equal(seg(ack, 'ERR')[0]?.split('|').slice(2, 5).join('|'), 'MSH^1^12^1|203^Unsupported version id^messageErrorCondition|E');
+  });
+
+  it('answers an MDM (v2.6) with ACK^T02^ACK version 2.6', async () => {
+    const { buildAck, readInboundHeader } = await import('../../../src/adapters/hl7v2/ack.js');
+    const mdm = 'MSH|^~\\&|SIL|LAB|PFI|LAB|20260310||MDM^T02^MDM_T02|M1|P|2.6|||||FRA|UNICODE UTF-8';
+    const ack = buildAck(readInboundHeader(mdm), { code: 'AA' }, new Date('2026-03-10T13:30:00Z'), 'A2');
+    const msh = seg(ack, 'MSH')[0]?.split('|') ?? [];
+    assert.equal(msh[8], 'ACK^T02^ACK');
+    assert.equal(msh[11], '2.6');
+    assert.deepEqual(seg(ack, 'MSA'), ['MSA|AA|M1|']);
   });
 });
