@@ -3,7 +3,7 @@
  * with the structure's signature certificate ("cachet", IGC-Santé), RSA-SHA256 over the canonical payload.
  * Each checkpoint is also logged, so a copy of it lives outside the database (log retention).
  */
-import { createSign, createVerify, X509Certificate } from 'node:crypto';
+import { createSign, createVerify, randomUUID, X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import forge from 'node-forge';
@@ -12,6 +12,7 @@ import { checkpointLink, checkpointPayload, type Checkpoint } from '../../core/a
 import { GENESIS_HASH } from '../../core/audit/chain.js';
 import type { Logger } from '../../logging/logger.js';
 import { loadPkcs12Identity } from '../signing/keystore.js';
+import { appendAudit } from '../storage/audit-store.js';
 import type { Db, Executor, Row } from '../storage/db.js';
 
 /** The same lock appendAudit takes: a checkpoint sees a settled end of the trail. */
@@ -125,7 +126,7 @@ export const checkpointVerifier = (trusted: CheckpointSigner | undefined): ((c: 
 };
 
 /** Periodic checkpoints; `stop()` writes a last one. */
-export function startCheckpoints(opts: { db: Db; config: Config; clock: { now(): Date }; logger: Logger }): { checkpoint(): Promise<Checkpoint | undefined>; stop(): Promise<void> } {
+export function startCheckpoints(opts: { db: Db; config: Config; clock: { now(): Date }; logger: Logger; ids?: { uuid(): string } }): { checkpoint(): Promise<Checkpoint | undefined>; stop(): Promise<void> } {
   let signer: CheckpointSigner | undefined;
   try {
     signer = loadCheckpointSigner(opts.config, opts.clock.now());
@@ -135,6 +136,12 @@ export function startCheckpoints(opts: { db: Db; config: Config; clock: { now():
   if (!signer) {
     opts.logger.warn({ path: signaturePathOf(opts.config) }, 'audit checkpoints disabled: no signature certificate');
   }
+  // The certificate in use is itself an audited fact (a change of certificate shows in the trail).
+  const loaded = signer
+    ? opts.db.transaction((tx) =>
+        appendAudit(opts.db, tx, { type: 'certificate.loaded', actor: 'system:gateway', outcome: 'info', details: { purpose: 'audit checkpoints', fingerprint256: signer.fingerprint256, notAfter: signer.notAfter.toISOString() } }, opts.clock.now(), opts.ids?.uuid() ?? randomUUID()),
+      )
+    : Promise.resolve();
   const checkpoint = async (): Promise<Checkpoint | undefined> => {
     if (!signer) {
       return undefined;
@@ -146,7 +153,7 @@ export function startCheckpoints(opts: { db: Db; config: Config; clock: { now():
     return cp;
   };
   const seconds = opts.config.audit.checkpointIntervalSeconds;
-  let running: Promise<unknown> = Promise.resolve();
+  let running: Promise<unknown> = loaded.catch((e: unknown) => opts.logger.error({ err: e }, 'audit record failed'));
   const timer =
     signer && seconds > 0
       ? setInterval(() => {
