@@ -1,11 +1,13 @@
 /**
  * `dmp-gateway simulate dmp [--port N] [--data DIR]` (issue 6): the strict DMP simulator alone, over TLS with
  * client certificates from the test PKI (under DIR/pki, generated if needed), persistent under DIR/dmp.
- * The CDA kit (XSD, value sets) is found at DMP_GATEWAY_ANS_KIT, or ../shared/reference/cda.
+ * The CDA kit (XSD, value sets) is found at DMP_GATEWAY_ANS_KIT, or ../shared/reference/cda (beside the working
+ * folder or beside the repository).
  * Registered by `simulate` in simulate-insi.ts, which imports this module and calls runSimulateDmp.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Io } from '../command.js';
 import { UsageError } from '../command.js';
 import { ensureTestPki } from '../../../certs/pki.js';
@@ -34,9 +36,13 @@ export const runSimulateDmp = async (values: Record<string, unknown>, io: Io, st
     throw new UsageError('--port must be a number from 0 to 65535');
   }
   const data = resolve(io.cwd, typeof values['data'] === 'string' ? values['data'] : 'data');
-  const ansKitDir = resolve(io.cwd, io.env['DMP_GATEWAY_ANS_KIT'] ?? resolve(io.cwd, '..', 'shared', 'reference', 'cda'));
-  if (!existsSync(resolve(ansKitDir, 'infrastructure', 'cda', 'CDA_extended.xsd'))) {
-    io.err(`simulate dmp: the ANS CDA kit is not at ${ansKitDir} (set DMP_GATEWAY_ANS_KIT).`);
+  // The kit: DMP_GATEWAY_ANS_KIT, else ../shared/reference/cda beside the working folder or beside the repository.
+  const candidates = io.env['DMP_GATEWAY_ANS_KIT']
+    ? [resolve(io.cwd, io.env['DMP_GATEWAY_ANS_KIT'])]
+    : [resolve(io.cwd, '..', 'shared', 'reference', 'cda'), fileURLToPath(new URL('../../../../shared/reference/cda', import.meta.url))];
+  const ansKitDir = candidates.find((d) => existsSync(resolve(d, 'infrastructure', 'cda', 'CDA_extended.xsd')));
+  if (!ansKitDir) {
+    io.err(`simulate dmp: the ANS CDA kit is not at ${candidates.join(' or ')} (set DMP_GATEWAY_ANS_KIT).`);
     return 1;
   }
   const pki = ensureTestPki(resolve(data, 'pki'), io.env['DMP_GATEWAY_PKI_PASSPHRASE'] ?? 'sandbox-test-only');
