@@ -155,17 +155,36 @@ const buildBattery = (b: BatteryBuilder, ctx: MapContext, opts: CodeOptions): Ba
   };
 };
 
-/** ORC-1 / OBX-11 → the volet's action on the SIL's CDA. */
-const cdaAction = (obx: Segment, orc: Segment | undefined, ctx: MapContext): EmbeddedCda['action'] => {
+/**
+ * The action on the SIL's CDA (volet "Transmission de documents CDA en HL7 v2", évènements déclenchants): OBX-11
+ * F = initial, C = replacement, D = deletion; ORC-1 must agree (NW / RO / CA), and for MDM the event (T02 / T10 /
+ * T04). "En cas d'incohérence entre ces champs, le message HL7 sera rejeté."
+ */
+const ACTION_BY_OBX: Readonly<Record<string, EmbeddedCda['action']>> = { F: 'initial', C: 'replace', D: 'delete' };
+const ACTION_BY_ORC: Readonly<Record<string, EmbeddedCda['action']>> = { NW: 'initial', RO: 'replace', CA: 'delete' };
+const ACTION_BY_MDM: Readonly<Record<string, EmbeddedCda['action']>> = { 'MDM^T02': 'initial', 'MDM^T10': 'replace', 'MDM^T04': 'delete' };
+
+const cdaAction = (obx: Segment, orc: Segment | undefined, msh: Segment, messageType: string, ctx: MapContext): EmbeddedCda['action'] => {
   const status = obx.get(11).trim().toUpperCase();
-  const byObx: EmbeddedCda['action'] = status === 'D' ? 'delete' : status === 'C' ? 'replace' : 'initial';
-  const control = orc?.get(1).trim().toUpperCase() ?? '';
-  const byOrc: EmbeddedCda['action'] | undefined =
-    control === 'CA' || control === 'OC' ? 'delete' : control === 'RO' || control === 'XO' ? 'replace' : control === 'NW' || control === 'SC' ? 'initial' : undefined;
-  if (byOrc !== undefined && byOrc !== byObx && orc !== undefined) {
-    ctx.warn('HL7_CDA_ACTION_CONFLICT', orc.path(1), `ORC-1 (${control}) and OBX-11 (${status}) disagree on the document action; OBX-11 is followed.`);
+  const action = ACTION_BY_OBX[status];
+  if (action === undefined) {
+    ctx.error('HL7_CODE_UNKNOWN', obx.path(11), `OBX-11 of a CDA document must be F (validated document), C (replacement) or D (deletion), not "${status}".`);
+    return 'initial';
   }
-  return byObx;
+  if (messageType.startsWith('MDM')) {
+    if (ACTION_BY_MDM[messageType] !== action) {
+      ctx.error('HL7_CDA_ACTION_CONFLICT', msh.path(9), `MSH-9 ${messageType} disagrees with OBX-11 ${status} (the volet pairs T02/F, T10/C, T04/D).`);
+    }
+  } else if (orc === undefined) {
+    ctx.error('HL7_SEGMENT_MISSING', 'ORC', 'An ORU carrying a CDA document needs its ORC (ORC-1 NW, RO or CA).');
+  }
+  if (orc !== undefined) {
+    const control = orc.get(1).trim().toUpperCase();
+    if (ACTION_BY_ORC[control] !== action) {
+      ctx.error('HL7_CDA_ACTION_CONFLICT', orc.path(1), `ORC-1 "${control}" disagrees with OBX-11 ${status} (the volet pairs NW/F, RO/C, CA/D).`);
+    }
+  }
+  return action;
 };
 
 export interface OruResult {
@@ -297,7 +316,7 @@ export const mapOru = (segments: readonly Segment[], ctx: MapContext, opts: Code
     }
     const chosen = parsed.find((p) => p.cda?.hasStructuredBody) ?? parsed[0];
     if (chosen !== undefined) {
-      const action = header?.messageType === 'MDM^T10' ? 'replace' : cdaAction(chosen.c.obx, chosen.c.orc, ctx);
+      const action = cdaAction(chosen.c.obx, chosen.c.orc, msh, header?.messageType ?? '', ctx);
       embeddedCda = { base64: chosen.c.ed.base64, action };
       if (parsed.length > 1) {
         ctx.info('HL7_CDA_ALTERNATIVE', chosen.c.obx.label, `${parsed.length} CDA documents were sent; the one in ${chosen.c.obx.label}${chosen.cda?.hasStructuredBody ? ' (structured body)' : ''} is delivered.`);

@@ -26,6 +26,7 @@ export const intakeErrors = defineErrors({
   HL7_CODE_UNKNOWN: { status: 422, retryable: false, message: 'A coded field holds a value outside its HL7 table.' },
   HL7_VALUE_INVALID: { status: 422, retryable: false, message: 'A field value does not fit its data type.' },
   HL7_VALUE_TYPE_UNSUPPORTED: { status: 422, retryable: false, message: 'OBX-2 value type is not supported.' },
+  HL7_CDA_ACTION_CONFLICT: { status: 422, retryable: false, message: 'ORC-1, OBX-11 and the MDM event disagree on the action on the document (initial, replacement, deletion).' },
   REPORT_INS_INVALID: { status: 422, retryable: false, message: 'The INS is not 15 characters (13-character NIR/NIA + 2-digit key).' },
   REPORT_INS_KEY_MISMATCH: { status: 422, retryable: false, message: 'The INS key does not match its first 13 characters.' },
   REPORT_INS_OID_UNKNOWN: { status: 422, retryable: false, message: 'The INS assigning authority is not an INS OID (1.2.250.1.213.1.4.8/.9/.10/.11).' },

@@ -93,8 +93,23 @@ describe('MDM carrying the SIL CDA (volet "Transmission de documents CDA en HL7 
     assert.equal(report.flags.ackReception, true);
   });
 
-  it('reads MDM^T10 as a replacement', () => {
-    assert.equal(parseHl7v2(asMdm('MDM^T10^MDM_T02')).report.embeddedCda?.action, 'replace');
+  const withObx11 = (msg: string, status: string): string => msg.replace(/(OBX\|1\|ED\|[^\r]*)\|\|\|\|\|\|F\|/, `$1||||||${status}|`);
+
+  it('reads MDM^T10 with OBX-11 C as a replacement, MDM^T04 with D as a deletion', () => {
+    assert.equal(parseHl7v2(withObx11(asMdm('MDM^T10^MDM_T02'), 'C')).report.embeddedCda?.action, 'replace');
+    assert.equal(parseHl7v2(withObx11(asMdm('MDM^T04^MDM_T02'), 'D')).report.embeddedCda?.action, 'delete');
+  });
+
+  it('refuses an MDM event that disagrees with OBX-11 (T10 with F)', () => {
+    assert.throws(() => parseHl7v2(asMdm('MDM^T10^MDM_T02')), { code: 'HL7_CDA_ACTION_CONFLICT', issues: [{ severity: 'error', code: 'HL7_CDA_ACTION_CONFLICT', path: 'MSH[1].9', message: 'MSH-9 MDM^T10 disagrees with OBX-11 F (the volet pairs T02/F, T10/C, T04/D).' }] });
+  });
+
+  it('ORU: ORC-1 RO with OBX-11 C is a replacement; ORC-1 NW with OBX-11 C is refused; OBX-11 P cannot be published', () => {
+    const oru = segur.join('\r');
+    const replaced = withObx11(oru.replace('ORC|NW|', 'ORC|RO|'), 'C');
+    assert.equal(parseHl7v2(replaced).report.embeddedCda?.action, 'replace');
+    assert.throws(() => parseHl7v2(withObx11(oru, 'C')), (e: unknown) => e instanceof GatewayError && e.code === 'HL7_CDA_ACTION_CONFLICT' && e.issues[0]?.path === 'ORC[1].1');
+    assert.throws(() => parseHl7v2(withObx11(oru, 'P')), (e: unknown) => e instanceof GatewayError && e.code === 'HL7_CODE_UNKNOWN' && e.issues[0]?.path === 'OBX[1].11');
   });
 
   it('refuses an MDM without TXA', () => {
