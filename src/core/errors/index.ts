@@ -5,13 +5,14 @@ import { intakeErrors } from './intake.js';
 import { deliveryErrors } from './delivery.js';
 import { outboxErrors } from './outbox.js';
 import { auditErrors } from './audit.js';
+import { documentErrors } from './document.js';
 import type { Issue } from '../validation/issue.js';
 
 /**
  * All tables of the catalogue. A domain adds its table here; `test/unit/errors.test.ts` checks that
  * codes are unique, upper snake case, and documented in docs/errors.md.
  */
-export const catalogueParts: readonly ErrorTable[] = [commonErrors, identityErrors, intakeErrors, deliveryErrors, outboxErrors, auditErrors];
+export const catalogueParts: readonly ErrorTable[] = [commonErrors, identityErrors, intakeErrors, deliveryErrors, outboxErrors, auditErrors, documentErrors];
 
 const merged: Record<string, ErrorDefinition> = {};
 for (const part of catalogueParts) {

@@ -1,0 +1,1 @@
+export { renderFhirReport, fhirDateTime, systemUri, type FhirRenderOptions, type Json } from './render.js';
