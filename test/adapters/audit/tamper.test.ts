@@ -197,4 +197,33 @@ describe('concurrent writers on PostgreSQL keep one chain', () => {
     assert.equal(v.records, 100);
     assert.equal(v.lastSeq, 100);
   });
+
+  it('checkpoints signed while writers append agree with the chain', async () => {
+    const signer = signerOf('structureSign');
+    const writers = [t.db, ...others];
+    let writing = true;
+    const checkpointing = (async () => {
+      let n = 0;
+      while (writing) {
+        if (await writeCheckpoint(others[0]!, signer, AT)) {
+          n++;
+        }
+        await new Promise((ok) => setImmediate(ok));
+      }
+      return n;
+    })();
+    await Promise.all(
+      writers.map((db, w) =>
+        Promise.all(Array.from({ length: 20 }, (_, i) => db.transaction((tx) => appendAudit(db, tx, { type: 'user.read', actor: `user:c${w}`, outcome: 'success', details: { i } }, AT, `c${w}-${i}`)))),
+      ),
+    );
+    writing = false;
+    const made = await checkpointing;
+    await writeCheckpoint(t.db, signer, AT);
+    assert.ok(made >= 1, 'some checkpoints were made while writing');
+    const v = await verifyAuditTrail(t.db, signer, AT);
+    assert.equal(v.ok, true, JSON.stringify(v.firstBad));
+    assert.equal(v.records, 180);
+    assert.equal(v.lastCheckpoint?.seq, 180);
+  });
 });
