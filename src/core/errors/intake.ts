@@ -34,6 +34,7 @@ export const intakeErrors = defineErrors({
   REPORT_IDENTITY_STATUS_INVALID: { status: 422, retryable: false, message: 'The identity status / attributes are unknown or contradictory.' },
   REPORT_EMBEDDED_CDA_INVALID: { status: 422, retryable: false, message: 'The embedded document is not a CDA R2 ClinicalDocument.' },
   REPORT_EMBEDDED_CDA_MISMATCH: { status: 422, retryable: false, message: 'The embedded CDA names another patient than the message.' },
+  MLLP_PEER_UNREACHABLE: { status: 503, retryable: true, message: 'The SIL could not be reached over MLLP (or did not answer) to send it an acknowledgement.' },
   FHIR_NOT_JSON: { status: 400, retryable: false, message: 'The body is not JSON.' },
   FHIR_NOT_BUNDLE: { status: 422, retryable: false, message: 'The JSON is not a FHIR R4 Bundle.' },
   FHIR_RESOURCE_MISSING: { status: 422, retryable: false, message: 'A resource the report needs (DiagnosticReport, Patient) is missing from the Bundle.' },
