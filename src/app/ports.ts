@@ -20,22 +20,9 @@ export { TRANSMISSION_STATES, type TransmissionState } from '../core/policy/stat
 /** What the identity gate decided for one report (issue 4); defined in the pure core (src/core/ins/decision.ts). */
 export type { IdentityDecision } from '../core/ins/decision.js';
 
-/** Version context of a document being built (CI-SIS: same setId, versionNumber + 1, RPLC). */
-export interface DocumentVersion {
-  /** ClinicalDocument/id/@root for this version (an OID or a UUID). */
-  readonly documentId: string;
-  readonly setId: string;
-  readonly versionNumber: number;
-  /** ClinicalDocument/id of the version this one replaces (relatedDocument RPLC). */
-  readonly replacesDocumentId?: string;
-  /** ClinicalDocument/effectiveTime, ISO 8601 with offset. */
-  readonly effectiveTime: string;
-}
-
-export interface BuiltDocument {
-  readonly xml: string;
-  readonly issues: readonly Issue[];
-}
+/** Version context and result of a document build: defined with the pure builder (src/core/cda, issue 5). */
+export type { BuiltDocument, DocumentVersion } from '../core/cda/index.js';
+import type { BuiltDocument, DocumentVersion } from '../core/cda/index.js';
 
 /** Builds a CR-BIO CDA from a report (issue 5). Pure. */
 export type BuildDocument = (report: LabReport, version: DocumentVersion) => BuiltDocument;
