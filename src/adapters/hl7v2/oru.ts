@@ -192,6 +192,8 @@ export interface OruResult {
   readonly report?: LabReport;
 }
 
+const hasErrorsIn = (ctx: MapContext): boolean => ctx.issues.some((i) => i.severity === 'error');
+
 export const mapOru = (segments: readonly Segment[], ctx: MapContext, opts: CodeOptions): OruResult => {
   const msh = segments[0] as Segment;
   const header = readHeader(msh, ctx);
@@ -304,6 +306,8 @@ export const mapOru = (segments: readonly Segment[], ctx: MapContext, opts: Code
   const isMdm = header?.messageType.startsWith('MDM') ?? false;
   if (batteries.length === 0 && !isMdm) {
     ctx.error('HL7_SEGMENT_MISSING', 'OBR', 'The message has no OBR segment (no examination).');
+  } else if (cdas.length === 0 && batteries.length > 0 && batteries.every((b) => b.observations.length === 0 && b.isolates.size === 0) && !hasErrorsIn(ctx)) {
+    ctx.error('HL7_SEGMENT_MISSING', 'OBX', 'The message has no result (no OBX besides flags and attachments) and no CDA document: there is nothing to report.');
   }
   const built = batteries.map((b) => buildBattery(b, ctx, opts));
   let embeddedCda: EmbeddedCda | undefined;

@@ -146,6 +146,7 @@ export const BAD_CASES: BadCase[] = [
   { name: 'embedded XML is not a ClinicalDocument', input: msg(withObx(`OBX|3|ED|11502-2^CR^LN||^TEXT^XML^Base64^${b64('<foo xmlns="urn:hl7-org:v3"/>')}||||||F`)), code: 'REPORT_EMBEDDED_CDA_INVALID', path: 'OBX[3].5.5' },
   { name: 'embedded CDA for another INS', input: msg(withObx(`OBX|3|ED|11502-2^CR^LN||^TEXT^XML^Base64^${b64(cda('279035121518989'))}||||||F`)), code: 'REPORT_EMBEDDED_CDA_MISMATCH', path: 'OBX[3].5.5' },
   { name: 'MetaDMPMSS flag neither Y nor N', input: msg(withObx('OBX|3|CE|DESTDMP^Destinataire DMP^MetaDMPMSS||MAYBE||||||F')), code: 'HL7_VALUE_INVALID', path: 'OBX[3].5' },
+  { name: 'no result at all: only a flag OBX', input: msg([...base().filter((l) => !l.startsWith('OBX')), 'OBX|1|CE|DESTDMP^Destinataire DMP^MetaDMPMSS||Y||||||F']), code: 'HL7_SEGMENT_MISSING', path: 'OBX' },
   { name: 'MDM without the CDA', input: msg(setField(without('OBX'), 'MSH', 9, 'MDM^T02')), code: 'HL7_SEGMENT_MISSING', path: 'OBX' },
   { name: 'a 10 MB OBX', input: huge, code: 'PAYLOAD_TOO_LARGE', path: 'message' },
   { name: 'two messages where one is expected', input: `${msg(base())}\r${msg(setField(base(), 'MSH', 10, 'MSG-BAD-2'))}`, code: 'HL7_BATCH_NOT_ALLOWED', path: 'MSH[2]' },
