@@ -7,8 +7,9 @@ import { replayCommand } from './replay.js';
 import { insCommand } from './ins.js';
 import { simulateCommand } from './simulate-insi.js';
 import { auditCommand } from './audit.js';
+import { tokenCommand } from './token.js';
 import { convertCommand } from './convert.js';
 import { validateCommand } from './validate.js';
 
 /** Every `dmp-gateway` command. An area adds its command module here. */
-export const commands: readonly Command[] = [serveCommand, certsCommand, configCommand, sendCommand, auditCommand, insCommand, simulateCommand, convertCommand, validateCommand];
+export const commands: readonly Command[] = [serveCommand, certsCommand, configCommand, sendCommand, auditCommand, tokenCommand, insCommand, simulateCommand, convertCommand, validateCommand];
