@@ -139,7 +139,8 @@ export const buildAck = (inbound: InboundHeader | undefined, result: AckResult, 
   const issues = result.issues ?? [];
   const shown = issues.slice(0, MAX_ERR);
   for (const i of shown) {
-    const [hl7Code, hl7Text] = hl7ErrorCode(i.code);
+    // A warning does not stop the message: table 0357 code 0 "Message accepted".
+    const [hl7Code, hl7Text] = i.severity === 'error' ? hl7ErrorCode(i.code) : ['0', 'Message accepted'];
     const severity = i.severity === 'error' ? 'E' : i.severity === 'warning' ? 'W' : 'I';
     segments.push(['ERR', '', pathToErl(i.path, d), `${hl7Code}${d.component}${hl7Text}${d.component}messageErrorCondition`, severity, e(i.code), '', e(i.path), e(i.message)].join(d.field));
   }
