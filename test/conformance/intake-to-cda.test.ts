@@ -37,7 +37,18 @@ describe('intake fixtures → CR-BIO → ANS rules', () => {
   it('all give 0 XSD and 0 schematron errors', async () => {
     const reports = intakeReports();
     assert.ok(reports.length >= 20, `${reports.length} intake reports`);
-    const built = reports.map((r) => ({ ...r, built: buildCrBio(r.report, versionFor(1, r.name), testSettings, { pdf: tinyPdf() }) }));
+    // 05 partial → 06 final → 07 corrected: one report, three versions (same setId, versionNumber + 1, RPLC)
+    const chain = ['05-version-partial.hl7', '06-version-final.hl7', '07-version-corrected.hl7'];
+    const versionOf = (name: string) => (chain.includes(name) ? versionFor(chain.indexOf(name) + 1, 'version-chain') : versionFor(1, name));
+    const built = reports.map((r) => ({ ...r, built: buildCrBio(r.report, versionOf(r.name), testSettings, { pdf: tinyPdf() }) }));
+    const chained = chain.map((n) => built.find((b) => b.name === n)!.built.xml);
+    assert.deepEqual(chained.map((x) => /<lab:statusCode code="(\w+)"/.exec(x)?.[1]), ['active', 'completed', 'completed']);
+    assert.deepEqual(chained.map((x) => /<versionNumber value="(\d)"/.exec(x)?.[1]), ['1', '2', '3']);
+    assert.equal(new Set(chained.map((x) => /<setId root="([^"]+)"/.exec(x)?.[1])).size, 1);
+    assert.deepEqual(
+      chained.map((x) => /<relatedDocument typeCode="RPLC">\s*<parentDocument>\s*<id root="([^"]+)"/.exec(x)?.[1]),
+      [undefined, versionOf(chain[0]!).documentId, versionOf(chain[1]!).documentId],
+    );
     for (const b of built) {
       const errors = b.built.issues.filter((i) => i.severity === 'error').map((i) => i.code);
       assert.deepEqual(errors, NO_PATIENT_ID.has(b.name) ? ['CDA_PATIENT_ID_MISSING'] : [], b.name);
