@@ -192,7 +192,7 @@ export class XdsDmpRoute implements DmpRoute {
   }
 
   findByUniqueId(uniqueId: string, ins: string): Promise<RegistryLookup> {
-    const m = /^(\d{13}[0-9A-Z]?\d{1,2})(?:\^\^\^&([0-9.]+)&ISO)?/.exec(ins);
+    const m = /^([0-9AB]{15})(?:\^\^\^&([0-9.]+)&ISO)?/i.exec(ins.trim());
     return this.lookup(uniqueId, { value: m?.[1] ?? ins, oid: m?.[2] ?? this.o.defaultInsOid });
   }
 

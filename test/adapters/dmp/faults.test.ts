@@ -95,6 +95,12 @@ describe('DMP answers that are not a verdict: faults, timeouts, lost answers', (
     assert.equal((await r.submit(one().req)).kind, 'delivered');
   });
 
+  it('ITI-18 lookup takes the INS alone or as a CX (Corsican NIR included)', async () => {
+    assert.deepEqual(await r.findByUniqueId('1.2.250.1.999.404', '180032B02040123^^^&1.2.250.1.213.1.4.10&ISO^NH'), { found: false });
+    assert.deepEqual(await r.findByUniqueId('1.2.250.1.999.404', '180032B02040123'), { found: false });
+    await assert.rejects(r.findByUniqueId('1.2.250.1.999.404', '180032B02040124'), { code: 'DMP_SECURITY_REJECTED' });
+  });
+
   it('a bad fault request is refused', async () => {
     assert.equal((await simApi(p, sim.url, 'POST', '/_sim/faults', { kind: 'explode' })).status, 400);
   });
