@@ -130,7 +130,7 @@ export const parseHl7v2 = (input: Buffer | string, opts: Hl7ParseOptions = {}): 
     throw fail(issues);
   }
   if (messages.length > 1) {
-    throw fail([issue('error', 'HL7_BATCH_NOT_ALLOWED', 'MSH[2]', `${messages.length} messages were sent where one is expected; send them one by one (`dmp-gateway send` splits a batch file).`)]);
+    throw fail([issue('error', 'HL7_BATCH_NOT_ALLOWED', 'MSH[2]', `${messages.length} messages were sent where one is expected; send them one by one ('dmp-gateway send' splits a batch file).`)]);
   }
   const lines = messages[0] as string[];
   const r = parseLines(lines, decodeIssues, opts);
