@@ -7,7 +7,7 @@ import { Client } from 'fhir-kit-client';
 import { Agent } from 'undici';
 import type { Clock, DeliveryOutcome, DeliveryRequest, DmpRoute, Ids, RegistryLookup } from '../../app/ports.js';
 import { GatewayError } from '../../core/errors/index.js';
-import { cdaToMhdBundle, decideDelivery, type VisibilityRule, type XdsSettings } from '../../core/xds/index.js';
+import { cdaToMhdBundle, decideDelivery, type FhirJson, type VisibilityRule, type XdsSettings } from '../../core/xds/index.js';
 import type { TlsMaterial } from './https.js';
 
 export interface MhdRouteOptions {
@@ -54,12 +54,17 @@ export class MhdDmpRoute implements DmpRoute {
     if (!built.bundle || errors.length > 0) {
       return { kind: 'rejected', code: 'DMP_METADATA_INVALID', retryable: false, message: errors.map((i) => `${i.path}: ${i.message}`).join('; ') || 'The MHD bundle cannot be built.' };
     }
+    return this.sendBundle(built.bundle, `urn:uuid:${documentReference}`);
+  }
+
+  /** POSTs an ITI-65 transaction Bundle and classifies the answer. */
+  async sendBundle(bundle: FhirJson, entryUuid: string): Promise<DeliveryOutcome> {
     try {
       const answer = await this.client.transaction({
-        body: built.bundle as never,
+        body: bundle as never,
         options: { dispatcher: this.dispatcher, signal: AbortSignal.timeout(this.o.timeoutMs) },
       });
-      return { kind: 'delivered', entryUuid: `urn:uuid:${documentReference}`, answer: JSON.stringify(answer) };
+      return { kind: 'delivered', entryUuid, answer: JSON.stringify(answer) };
     } catch (e) {
       return this.classify(e as FhirError);
     }
