@@ -22,6 +22,7 @@ import type { HttpDeps } from './adapters/http/context.js';
 import { transmissionRoutes } from './adapters/http/routes/transmissions.js';
 import { identityHoldRoutes } from './adapters/http/routes/identity-holds.js';
 import { insChecksFromConfig } from './adapters/http/routes/ins-checks.js';
+import { replayRoutes } from './adapters/http/routes/replay.js';
 import { auditRoutes } from './adapters/http/routes/audit.js';
 import { evidenceRoutes } from './adapters/http/routes/audit-evidence.js';
 import { uiRoutes } from './adapters/http/routes/ui.js';
@@ -29,6 +30,8 @@ import { intakeFor, reportRoutes } from './adapters/http/routes/reports.js';
 import { startMllpServer } from './adapters/mllp/server.js';
 import { mllpAccept } from './adapters/mllp/accept.js';
 import { startCheckpoints } from './adapters/audit/checkpoints.js';
+import { startPipeline, type Pipeline } from './wiring/pipeline.js';
+import { hostname } from 'node:os';
 import { ensureTestPki, type TestPki } from '../certs/pki.js';
 import type { Clock, Ids } from './app/ports.js';
 import { subjectHash } from './core/audit/chain.js';
@@ -48,13 +51,15 @@ export interface RunningGateway {
   /** The MLLP listener's port, when mllp.enabled. */
   readonly mllpPort?: number;
   readonly pki?: TestPki;
+  /** Sandbox only: the in-process DMP simulator, when no DMP endpoint is configured. */
+  readonly dmpSimulatorUrl?: string;
   /** Sandbox only: where the per-role tokens were written. */
   readonly sandboxTokensPath?: string;
   close(): Promise<void>;
 }
 
 /** Every HTTP route module, in order. test/http/roles.test.ts builds the app from this list, so a new route gets a role test. */
-export const routeModules: readonly RouteModule[] = [reportRoutes, transmissionRoutes, auditRoutes, evidenceRoutes, uiRoutes, identityHoldRoutes, insChecksFromConfig];
+export const routeModules: readonly RouteModule[] = [reportRoutes, transmissionRoutes, replayRoutes, auditRoutes, evidenceRoutes, uiRoutes, identityHoldRoutes, insChecksFromConfig];
 
 const systemClock: Clock = { now: () => new Date() };
 const randomIds: Ids = { uuid: () => randomUUID() };
@@ -132,6 +137,17 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   if (mllp) {
     logger.info({ host: config.mllp.host, port: mllp.port }, 'mllp listening');
   }
+  // The pipeline: identity gate, CR-BIO build, conformance gate, outbox workers, DMP route (issues 4–7).
+  let pipeline: Pipeline | undefined;
+  try {
+    pipeline = await startPipeline({ config, db, transmissions, metrics, clock, ids, logger, ...(pki ? { pki } : {}), instance: `${hostname()}-${process.pid}` });
+  } catch (e) {
+    await mllp?.close();
+    await new Promise<void>((ok) => server.close(() => ok()));
+    await checkpoints.stop();
+    await db.close();
+    throw e;
+  }
 
   return {
     config,
@@ -142,8 +158,10 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     ...(mllp ? { mllpPort: mllp.port } : {}),
     ...(pki ? { pki } : {}),
     ...(sandboxTokensPath ? { sandboxTokensPath } : {}),
+    ...(pipeline.simulator ? { dmpSimulatorUrl: pipeline.simulator.url } : {}),
     async close() {
       await mllp?.close();
+      await pipeline?.close();
       await new Promise<void>((ok) => server.close(() => ok()));
       server.closeAllConnections();
       await checkpoints.stop();

@@ -17,8 +17,20 @@ export interface Config {
   readonly log: { readonly level: string };
   readonly ins: { readonly acceptedOids: readonly string[]; readonly requireEvidence: boolean };
   readonly ansKit?: string;
+  readonly conformance: { readonly schematron: boolean };
   readonly pki: { readonly dir: string; readonly passphrase?: string };
-  readonly lab: { readonly name?: string; readonly finess?: string; readonly oid?: string };
+  readonly lab: {
+    readonly name?: string;
+    readonly finess?: string;
+    readonly oid?: string;
+    readonly street?: string;
+    readonly postalCode?: string;
+    readonly city?: string;
+    readonly phone?: string;
+    readonly practiceSetting: 'AMBULATOIRE' | 'ETABLISSEMENT';
+    readonly cofrac?: string;
+    readonly softwareName: string;
+  };
   readonly dmp: {
     readonly route: 'xds' | 'mhd';
     readonly endpoint?: string;

@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { runCli } from '../helpers/child.js';
 import { tempDir } from '../helpers/db.js';
 import { testPki } from '../helpers/pki.js';
@@ -12,7 +13,7 @@ describe('dmp-gateway CLI', () => {
     const cwd = tempDir();
     // Reuse the test PKI so the run does not spend seconds generating one.
     cpSync(testPki().dir, join(cwd, 'data', 'pki'), { recursive: true });
-    const gw = runCli(['serve', '--sandbox'], { cwd, env: { DMP_GATEWAY_HTTP_PORT: '0', DMP_GATEWAY_MLLP_PORT: '0', DMP_GATEWAY_PKI_PASSPHRASE: 'test-only-passphrase' } });
+    const gw = runCli(['serve', '--sandbox'], { cwd, env: { DMP_GATEWAY_HTTP_PORT: '0', DMP_GATEWAY_MLLP_PORT: '0', DMP_GATEWAY_PKI_PASSPHRASE: 'test-only-passphrase', DMP_GATEWAY_ANS_KIT: fileURLToPath(new URL('../../../shared/reference/cda', import.meta.url)) } });
     try {
       const m = await gw.waitFor(/listening on (http:\/\/[\d.:]+)/);
       const url = m[1] ?? '';

@@ -42,9 +42,16 @@ export class OutboxStore {
       WHERE status IN ('ready', 'retry_wait', 'uncertain')
         AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
         AND (lease_until IS NULL OR lease_until < ?)
+        -- A new version waits until the version it replaces has reached the DMP (RPLC needs the old entry).
+        AND NOT EXISTS (
+          SELECT 1 FROM documents d
+          JOIN documents prev ON prev.unique_id = d.replaces_unique_id
+          JOIN transmissions pt ON pt.id = prev.transmission_id
+          WHERE d.transmission_id = transmissions.id AND pt.status NOT IN ('delivered', 'failed', 'rejected', 'opposed')
+        )
       ORDER BY created_at, id LIMIT ${Math.max(1, Math.floor(limit))}`;
     return this.db.transaction(async (tx) => {
-      const ids = await tx.query<{ id: string }>(this.db.engine === 'postgres' ? `${pick} FOR UPDATE SKIP LOCKED` : pick, [nowIso, nowIso]);
+      const ids = await tx.query<{ id: string }>(this.db.engine === 'postgres' ? `${pick} FOR UPDATE OF transmissions SKIP LOCKED` : pick, [nowIso, nowIso]);
       if (ids.length === 0) {
         return [];
       }
@@ -58,9 +65,15 @@ export class OutboxStore {
   /** Received transmissions waiting to be processed (identity gate, build, validation). */
   async claimReceived(owner: string, now: Date, leaseUntil: Date, limit: number): Promise<Transmission[]> {
     const nowIso = now.toISOString();
-    const pick = `SELECT id FROM transmissions WHERE status = 'received' AND (lease_until IS NULL OR lease_until < ?) ORDER BY created_at, id LIMIT ${Math.max(1, Math.floor(limit))}`;
+    // Versions of one report are processed in order (each takes the next versionNumber), also across instances.
+    const pick = `SELECT id FROM transmissions WHERE status = 'received' AND (lease_until IS NULL OR lease_until < ?)
+      AND NOT EXISTS (
+        SELECT 1 FROM transmissions o WHERE o.accession = transmissions.accession AND o.status = 'received'
+          AND (o.created_at < transmissions.created_at OR (o.created_at = transmissions.created_at AND o.id < transmissions.id))
+      )
+      ORDER BY created_at, id LIMIT ${Math.max(1, Math.floor(limit))}`;
     return this.db.transaction(async (tx) => {
-      const ids = await tx.query<{ id: string }>(this.db.engine === 'postgres' ? `${pick} FOR UPDATE SKIP LOCKED` : pick, [nowIso]);
+      const ids = await tx.query<{ id: string }>(this.db.engine === 'postgres' ? `${pick} FOR UPDATE OF transmissions SKIP LOCKED` : pick, [nowIso]);
       if (ids.length === 0) {
         return [];
       }
@@ -68,6 +81,14 @@ export class OutboxStore {
       await tx.execute(`UPDATE transmissions SET lease_owner = ?, lease_until = ? WHERE id IN (${list.map(() => '?').join(', ')})`, [owner, leaseUntil.toISOString(), ...list]);
       return (await tx.query(`SELECT * FROM transmissions WHERE id IN (${list.map(() => '?').join(', ')}) ORDER BY created_at, id`, list)).map(rowToTransmission);
     });
+  }
+
+  /** Extends the lease of transmissions this instance is still sending. */
+  async renewLeases(owner: string, ids: readonly string[], leaseUntil: Date): Promise<number> {
+    if (ids.length === 0) {
+      return 0;
+    }
+    return this.db.execute(`UPDATE transmissions SET lease_until = ? WHERE lease_owner = ? AND status = 'sending' AND id IN (${ids.map(() => '?').join(', ')})`, [leaseUntil.toISOString(), owner, ...ids]);
   }
 
   /** Transmissions left in `sending` whose lease ran out: their instance died mid-send. */

@@ -38,7 +38,8 @@ export async function deliverOne(deps: DeliverDeps, claimed: Transmission): Prom
     await deps.transmissions.transition(claimed.id, [claimed.status], 'failed', { leaseOwner: null, leaseUntil: null, lastErrorCode: 'OUTBOX_DOCUMENT_MISSING', lastError: 'The document of this transmission is not in storage.' }, { type: 'delivery.outcome', actor, outcome: 'failure', details: { code: 'OUTBOX_DOCUMENT_MISSING' } });
     return 'permanent_failure';
   }
-  const ins = report.patient.ins?.value ?? '';
+  // CX form, so the registry query carries the document's own INS authority (NIR, NIA, test NIR…).
+  const ins = report.patient.ins ? `${report.patient.ins.value}^^^&${report.patient.ins.oid}&ISO` : '';
 
   // No answer last time: ask the registry before any resend (ITI-18 by uniqueId).
   if (claimed.status === 'uncertain') {
@@ -85,8 +86,22 @@ export async function deliverOne(deps: DeliverDeps, claimed: Transmission): Prom
   } catch (e) {
     outcome = { kind: 'uncertain', code: 'DMP_NO_ANSWER', message: (e as Error).message };
   }
+  // "Already registered" after an earlier attempt that had no answer: that attempt reached the DMP.
+  if (outcome.kind === 'rejected' && outcome.code === 'DMP_DUPLICATE_DOCUMENT' && attempts > 1) {
+    try {
+      const found = await deps.route.findByUniqueId(doc.uniqueId, ins);
+      if (found.found) {
+        outcome = { kind: 'delivered', ...(found.entryUuid ? { entryUuid: found.entryUuid } : {}), answer: outcome.answer ?? outcome.message };
+      }
+    } catch {
+      outcome = { kind: 'uncertain', code: 'DMP_NO_ANSWER', message: 'The DMP says the document is registered, and the registry query to confirm it failed.' };
+    }
+  }
   return recordOutcome(deps, { ...claimed, attempts }, doc.uniqueId, outcome);
 }
+
+/** A send still in flight may have been swept to `uncertain` by another instance whose clock passed our lease. */
+const IN_FLIGHT_STATES = ['sending', 'uncertain'] as const;
 
 async function recordOutcome(deps: DeliverDeps, t: Transmission, uniqueId: string, outcome: DeliveryOutcome): Promise<DeliveryResult> {
   const clear = { leaseOwner: null, leaseUntil: null } as const;
@@ -96,7 +111,7 @@ async function recordOutcome(deps: DeliverDeps, t: Transmission, uniqueId: strin
         if (outcome.entryUuid) {
           await deps.outbox.setEntryUuid(tx, uniqueId, outcome.entryUuid);
         }
-        await deps.transmissions.transition(t.id, ['sending'], 'delivered', { ...clear, nextAttemptAt: null, lastErrorCode: null, lastError: null, dmpAnswer: outcome.answer }, { type: 'delivery.outcome', actor, outcome: 'success', documentUniqueId: uniqueId, details: { attempt: t.attempts, entryUuid: outcome.entryUuid ?? null, certificateFingerprint: outcome.certificateFingerprint ?? null } }, tx);
+        await deps.transmissions.transition(t.id, IN_FLIGHT_STATES, 'delivered', { ...clear, nextAttemptAt: null, lastErrorCode: null, lastError: null, dmpAnswer: outcome.answer }, { type: 'delivery.outcome', actor, outcome: 'success', documentUniqueId: uniqueId, details: { attempt: t.attempts, entryUuid: outcome.entryUuid ?? null, certificateFingerprint: outcome.certificateFingerprint ?? null } }, tx);
       });
       deps.metrics?.deliveries.inc({ outcome: 'delivered', code: 'OK' });
       return 'delivered';
@@ -106,16 +121,20 @@ async function recordOutcome(deps: DeliverDeps, t: Transmission, uniqueId: strin
         await scheduleRetry(deps, t, 'sending', outcome.code, outcome.message, outcome.answer);
         return 'transient_failure';
       }
-      await deps.transmissions.transition(t.id, ['sending'], 'failed', { ...clear, lastErrorCode: outcome.code, lastError: outcome.message, dmpAnswer: outcome.answer ?? null }, { type: 'delivery.outcome', actor, outcome: 'failure', documentUniqueId: uniqueId, details: { attempt: t.attempts, code: outcome.code, retryable: false } });
+      await deps.transmissions.transition(t.id, IN_FLIGHT_STATES, 'failed', { ...clear, lastErrorCode: outcome.code, lastError: outcome.message, dmpAnswer: outcome.answer ?? null }, { type: 'delivery.outcome', actor, outcome: 'failure', documentUniqueId: uniqueId, details: { attempt: t.attempts, code: outcome.code, retryable: false } });
       return 'permanent_failure';
     case 'uncertain':
       deps.metrics?.deliveries.inc({ outcome: 'uncertain', code: outcome.code });
+      if ((await deps.transmissions.get(t.id))?.status === 'uncertain') {
+        return 'transient_failure'; // already swept: reconciliation will settle it
+      }
       await deps.transmissions.transition(t.id, ['sending'], 'uncertain', { ...clear, nextAttemptAt: new Date(deps.clock.now().getTime() + deps.retry.baseMs).toISOString(), lastErrorCode: outcome.code, lastError: outcome.message }, { type: 'delivery.outcome', actor, outcome: 'failure', documentUniqueId: uniqueId, details: { attempt: t.attempts, code: outcome.code, uncertain: true } });
       return 'transient_failure';
   }
 }
 
-async function scheduleRetry(deps: DeliverDeps, t: Transmission, from: 'sending' | 'uncertain', code: string, message: string, answer?: string): Promise<void> {
+async function scheduleRetry(deps: DeliverDeps, t: Transmission, initialFrom: 'sending' | 'uncertain', code: string, message: string, answer?: string): Promise<void> {
+  let from = initialFrom;
   const decision = decideRetry(deps.retry, { attempts: t.attempts, createdAt: new Date(t.createdAt), now: deps.clock.now(), random: deps.random() });
   const clear = { leaseOwner: null, leaseUntil: null } as const;
   if (decision.kind === 'dead_letter') {
@@ -123,6 +142,9 @@ async function scheduleRetry(deps: DeliverDeps, t: Transmission, from: 'sending'
     return;
   }
   deps.metrics?.retries.inc();
+  if (from === 'sending' && (await deps.transmissions.get(t.id))?.status === 'uncertain') {
+    from = 'uncertain'; // swept while we waited: whether the DMP has it is unknown, reconcile first
+  }
   if (from === 'uncertain') {
     // Still unknown whether the DMP has it: stay uncertain, ask again later.
     await deps.db.execute('UPDATE transmissions SET next_attempt_at = ?, lease_owner = NULL, lease_until = NULL, last_error_code = ?, last_error = ? WHERE id = ? AND status = ?', [decision.at.toISOString(), code, message, t.id, 'uncertain']);
@@ -132,9 +154,12 @@ async function scheduleRetry(deps: DeliverDeps, t: Transmission, from: 'sending'
 }
 
 /** A send left without answer by a dead instance (lease expired while `sending`) becomes `uncertain`. */
-export async function sweepExpired(deps: DeliverDeps): Promise<number> {
+export async function sweepExpired(deps: DeliverDeps, ownInFlight: ReadonlySet<string> = new Set()): Promise<number> {
   let n = 0;
   for (const t of await deps.outbox.expiredSending(deps.clock.now())) {
+    if (ownInFlight.has(t.id)) {
+      continue; // ours and still running: its lease is being renewed
+    }
     try {
       await deps.transmissions.transition(t.id, ['sending'], 'uncertain', { leaseOwner: null, leaseUntil: null, nextAttemptAt: null, lastErrorCode: 'DMP_NO_ANSWER', lastError: 'The sending instance stopped before the DMP answered.' }, { type: 'delivery.outcome', actor, outcome: 'failure', details: { code: 'DMP_NO_ANSWER', leaseExpired: true, owner: t.leaseOwner } });
       n++;

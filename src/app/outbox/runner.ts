@@ -34,6 +34,7 @@ export function createOutboxRunner(p: ProcessDeps, d: DeliverDeps, options: Runn
   let loops: Promise<void>[] = [];
   let breaker: BreakerState = initialBreaker;
   const inFlight = new Set<Promise<unknown>>();
+  const inFlightIds = new Set<string>();
   // Token bucket for the per-destination rate.
   let tokens = options.maxPerSecond;
   let refilledAt = Date.now();
@@ -73,7 +74,7 @@ export function createOutboxRunner(p: ProcessDeps, d: DeliverDeps, options: Runn
   };
 
   const deliverOnce = async (): Promise<number> => {
-    await sweepExpired(d);
+    await sweepExpired(d, inFlightIds);
     const free = options.concurrency - inFlight.size;
     if (free <= 0) {
       return 0;
@@ -93,10 +94,14 @@ export function createOutboxRunner(p: ProcessDeps, d: DeliverDeps, options: Runn
     const claimed = await d.outbox.claim(d.owner, now, new Date(now.getTime() + d.leaseMs), allowedNow);
     tokens += allowedNow - claimed.length; // give back what was not used
     for (const t of claimed) {
+      inFlightIds.add(t.id);
       const job = deliverOne(d, t)
         .then(record)
         .catch((e: unknown) => logger.error({ err: e, transmissionId: t.id }, 'delivery step failed; the lease will expire and the send be reconciled'))
-        .finally(() => inFlight.delete(job));
+        .finally(() => {
+          inFlight.delete(job);
+          inFlightIds.delete(t.id);
+        });
       inFlight.add(job);
     }
     return claimed.length;
@@ -116,13 +121,22 @@ export function createOutboxRunner(p: ProcessDeps, d: DeliverDeps, options: Runn
     }
   };
 
+  // Sends in flight keep their lease: renewed every third of it, so no instance takes a slow send for a dead one.
+  const renewLeases = async (): Promise<number> => {
+    if (inFlightIds.size > 0) {
+      await d.outbox.renewLeases(d.owner, [...inFlightIds], new Date(d.clock.now().getTime() + d.leaseMs));
+    }
+    await sleep(Math.max(50, Math.floor(d.leaseMs / 3)));
+    return 1;
+  };
+
   return {
     start() {
       if (running) {
         return;
       }
       running = true;
-      loops = [loop(processOnce, 'process'), loop(deliverOnce, 'deliver')];
+      loops = [loop(processOnce, 'process'), loop(deliverOnce, 'deliver'), loop(renewLeases, 'leases')];
     },
     async stop() {
       running = false;

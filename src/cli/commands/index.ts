@@ -12,4 +12,4 @@ import { convertCommand } from './convert.js';
 import { validateCommand } from './validate.js';
 
 /** Every `dmp-gateway` command. An area adds its command module here. */
-export const commands: readonly Command[] = [serveCommand, certsCommand, configCommand, sendCommand, auditCommand, tokenCommand, insCommand, simulateCommand, convertCommand, validateCommand];
+export const commands: readonly Command[] = [serveCommand, certsCommand, configCommand, sendCommand, auditCommand, tokenCommand, insCommand, simulateCommand, convertCommand, validateCommand, replayCommand];

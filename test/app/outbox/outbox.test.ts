@@ -157,6 +157,26 @@ for (const engine of ENGINES) {
       assert.equal(dmp.entries.get(docs[2]?.uniqueId ?? '')?.status, 'approved');
     });
 
+    it('a new version is not sent before the version it replaces has reached the DMP', async () => {
+      const acc = `A-${engine.name}-order`;
+      const v1 = await submit(sampleReport({ accessionNumber: acc, status: 'partial' }));
+      await processAll();
+      const v2 = await submit(sampleReport({ accessionNumber: acc, status: 'final' }));
+      await processAll();
+      assert.equal(await status(v2), 'ready');
+      dmp.script.push('busy');
+      await deliverAll();
+      assert.equal(await status(v1), 'retry_wait');
+      assert.equal(await status(v2), 'ready', 'v2 waits while v1 is not delivered');
+      assert.deepEqual(dmp.submissions.map((x) => x.versionNumber), [1]);
+      clock.advance(60000);
+      await deliverAll();
+      await deliverAll();
+      assert.equal(await status(v1), 'delivered');
+      assert.equal(await status(v2), 'delivered');
+      assert.deepEqual(dmp.submissions.map((x) => x.versionNumber), [1, 1, 2]);
+    });
+
     it('transient failures back off and retry, then deliver; too many become failed (dead letter) and replay sends the same document', async () => {
       const id = await submit(sampleReport({ accessionNumber: `A-${engine.name}-6` }));
       await processAll();

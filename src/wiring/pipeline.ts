@@ -1,0 +1,165 @@
+/**
+ * Composition of the report pipeline (part of the composition root): the identity gate, the CR-BIO builder
+ * with its PDF copy, the conformance gate, the DMP route (and, in sandbox mode without a configured DMP, the
+ * strict DMP simulator in-process), and the outbox runner that drives them.
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Config } from '../config/config.js';
+import type { Logger } from '../logging/logger.js';
+import type { Db } from '../adapters/storage/db.js';
+import type { TransmissionStore } from '../adapters/storage/transmissions.js';
+import { OutboxStore } from '../adapters/storage/outbox.js';
+import type { GatewayMetrics } from '../adapters/metrics/registry.js';
+import { createConformanceGate } from '../adapters/validation/gate.js';
+import { renderReportPdf } from '../adapters/pdf/render.js';
+import { createDmpRoute } from '../adapters/dmp/factory.js';
+import { startDmpSimulator, type DmpSimulator } from '../../conformance/dmp/index.js';
+import { buildCrBio, type CdaSettings } from '../core/cda/index.js';
+import { GatewayError } from '../core/errors/index.js';
+import { identityGateFor } from '../app/identity-holds.js';
+import { createOutboxRunner, type OutboxRunner } from '../app/outbox/runner.js';
+import { applyRetention, refreshQueueMetrics, type HousekeepingDeps } from '../app/outbox/housekeeping.js';
+import type { ProcessDeps } from '../app/outbox/process.js';
+import type { DeliverDeps } from '../app/outbox/deliver.js';
+import type { Clock, DmpRoute, Ids } from '../app/ports.js';
+import type { TestPki } from '../../certs/pki.js';
+
+export interface PipelineDeps {
+  readonly config: Config;
+  readonly db: Db;
+  readonly transmissions: TransmissionStore;
+  readonly metrics: GatewayMetrics;
+  readonly clock: Clock;
+  readonly ids: Ids;
+  readonly logger: Logger;
+  readonly pki?: TestPki;
+  /** This instance's name in leases and the audit trail. */
+  readonly instance: string;
+}
+
+export interface Pipeline {
+  readonly runner: OutboxRunner;
+  readonly route: DmpRoute;
+  /** Sandbox: the in-process DMP simulator, when no DMP endpoint is configured. */
+  readonly simulator?: DmpSimulator;
+  close(): Promise<void>;
+}
+
+/** CR-BIO settings from the configuration: the laboratory as custodian and author organisation. */
+export const cdaSettingsFrom = (config: Config): CdaSettings => {
+  const lab = config.lab;
+  const missing = (['name', 'finess', 'oid'] as const).filter((k) => !lab[k]);
+  if (missing.length) {
+    throw new GatewayError('CONFIG_INVALID', 'The laboratory settings needed for CR-BIO documents are missing.', {
+      issues: missing.map((k) => ({ severity: 'error' as const, code: 'CONFIG_INVALID', path: `lab.${k}`, message: 'required to build CR-BIO documents' })),
+    });
+  }
+  return {
+    lab: {
+      name: lab.name ?? '',
+      finess: lab.finess ?? '',
+      oid: lab.oid ?? '',
+      address: { lines: lab.street ? [lab.street] : [], ...(lab.postalCode ? { postalCode: lab.postalCode } : {}), ...(lab.city ? { city: lab.city } : {}) },
+      telecom: lab.phone ? [lab.phone.startsWith('tel:') ? lab.phone : `tel:${lab.phone}`] : [],
+      practiceSetting: lab.practiceSetting,
+      ...(lab.cofrac ? { cofrac: lab.cofrac } : {}),
+    },
+    software: { name: lab.softwareName, model: 'dmp-gateway' },
+    encounterCode: 'AMB',
+  };
+};
+
+/** ISO 8601 with the offset of Europe/Paris at that instant (CDA times carry the local offset). */
+export const parisTime = (d: Date): string => {
+  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', timeZoneName: 'longOffset', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).formatToParts(d);
+  const get = (t: string): string => parts.find((p) => p.type === t)?.value ?? '';
+  const offset = get('timeZoneName').replace('GMT', '') || '+00:00';
+  return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}:${get('second')}${offset}`;
+};
+
+export async function startPipeline(deps: PipelineDeps): Promise<Pipeline> {
+  const { config, logger } = deps;
+  const sandbox = config.mode === 'sandbox';
+  const ansKit = config.ansKit ? resolve(config.ansKit) : undefined;
+  if (ansKit && !existsSync(join(ansKit, 'infrastructure', 'cda'))) {
+    throw new GatewayError('CONFIG_INVALID', `The ANS kit folder ${ansKit} has no infrastructure/cda (CDA XSD).`, {
+      issues: [{ severity: 'error', code: 'CONFIG_INVALID', path: 'ansKit', message: `no infrastructure/cda under ${ansKit} (DMP_GATEWAY_ANS_KIT)` }],
+    });
+  }
+
+  // Sandbox without a configured DMP: the strict simulator, in-process, persistent under dataDir.
+  let simulator: DmpSimulator | undefined;
+  let routeConfig = config;
+  if (sandbox && !config.dmp.endpoint) {
+    if (!deps.pki || !ansKit) {
+      throw new GatewayError('CONFIG_INVALID', 'The sandbox DMP simulator needs the test PKI and the ANS kit (DMP_GATEWAY_ANS_KIT).');
+    }
+    simulator = await startDmpSimulator({ host: '127.0.0.1', port: 0, dataDir: resolve(config.dataDir, 'dmp-simulator'), pki: deps.pki, ansKitDir: ansKit });
+    routeConfig = { ...config, dmp: { ...config.dmp, endpoint: `${simulator.url}/si-dmp-server/v2/services` } };
+    logger.info({ url: simulator.url }, 'sandbox DMP simulator listening');
+  }
+  const route = createDmpRoute(routeConfig, { clock: deps.clock, ids: deps.ids });
+
+  const cdaSettings = cdaSettingsFrom(config);
+  const gate = await createConformanceGate(ansKit ? { ansKit, schematron: config.conformance.schematron } : {});
+  const outbox = new OutboxStore(deps.db);
+  const processDeps: ProcessDeps = {
+    db: deps.db,
+    transmissions: deps.transmissions,
+    outbox,
+    clock: deps.clock,
+    ids: deps.ids,
+    identityGate: identityGateFor({ acceptedOids: config.ins.acceptedOids }),
+    build: async (report, version) => {
+      // The SIL's PDF when it sent one; otherwise the gateway renders one (pdf-lib).
+      const pdf = report.pdf ? undefined : await renderReportPdf(report, cdaSettings, version.effectiveTime);
+      return buildCrBio(report, version, cdaSettings, pdf ? { pdf } : {});
+    },
+    validator: gate,
+    formatTime: parisTime,
+  };
+  const o = config.outbox;
+  const deliverDeps: DeliverDeps = {
+    db: deps.db,
+    transmissions: deps.transmissions,
+    outbox,
+    route,
+    clock: deps.clock,
+    ids: deps.ids,
+    retry: { baseMs: o.retryBaseMs, maxDelayMs: o.retryMaxMs, maxAttempts: o.maxAttempts, maxAgeMs: o.maxAgeHours * 3600 * 1000 },
+    leaseMs: o.leaseMs,
+    random: Math.random,
+    metrics: deps.metrics,
+    owner: deps.instance,
+  };
+  const runner = createOutboxRunner(processDeps, deliverDeps, { pollMs: o.pollMs, concurrency: o.concurrency, maxPerSecond: o.maxPerSecond, batch: Math.max(o.concurrency, 8), breaker: { threshold: o.breakerThreshold, cooldownMs: o.breakerCooldownMs } }, logger.child({ component: 'outbox' }));
+  if (o.enabled) {
+    runner.start();
+  }
+
+  // Housekeeping: queue metrics every few seconds, retention hourly.
+  const hk: HousekeepingDeps = { db: deps.db, transmissions: deps.transmissions, outbox, metrics: deps.metrics, clock: deps.clock, ids: deps.ids, retentionDays: config.retention.days };
+  const metricsTimer = setInterval(() => {
+    refreshQueueMetrics(hk).catch((e: unknown) => logger.warn({ err: e }, 'queue metrics refresh failed'));
+  }, 5000);
+  metricsTimer.unref();
+  const retentionTimer = setInterval(() => {
+    applyRetention(hk).catch((e: unknown) => logger.error({ err: e }, 'retention failed'));
+  }, 3600 * 1000);
+  retentionTimer.unref();
+  await refreshQueueMetrics(hk);
+
+  return {
+    runner,
+    route,
+    ...(simulator ? { simulator } : {}),
+    async close() {
+      clearInterval(metricsTimer);
+      clearInterval(retentionTimer);
+      await runner.stop();
+      await (route).close?.();
+      await simulator?.close();
+    },
+  };
+}
