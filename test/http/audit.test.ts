@@ -3,19 +3,19 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { createApp } from '../../src/adapters/http/app.js';
 import { routeModules } from '../../src/main.js';
-import { sqliteTestDb, type TestDb } from '../helpers/db.js';
+import { ENGINES, type TestDb } from '../helpers/db.js';
 import { httpDeps } from '../helpers/http-deps.js';
 import { testPki, TEST_PKI_PASSPHRASE } from '../helpers/pki.js';
 
 const INS = '277076322082910';
 
-describe('audit HTTP API', () => {
+for (const engine of ENGINES) {describe(`audit HTTP API (${engine.name})`, () => {
   let t: TestDb;
   let h: ReturnType<typeof httpDeps>;
   let app: ReturnType<typeof createApp>;
   const tok: Record<string, string> = {};
   before(async () => {
-    t = await sqliteTestDb();
+    t = await engine.open();
     h = httpDeps(t.db, { DMP_GATEWAY_AUDIT_SIGNATURE_P12: testPki().entities.structureSign.p12Path, DMP_GATEWAY_PKI_PASSPHRASE: TEST_PKI_PASSPHRASE });
     h.clock.advance(Date.now() - h.clock.now().getTime());
     app = createApp(h.deps, routeModules);
@@ -130,4 +130,4 @@ describe('audit HTTP API', () => {
     assert.equal(built.entity[2]?.what.identifier.value, 'urn:oid:1.2.250.1.999.1.1.7');
     assert.equal((await get('/v1/audit/export?format=pdf')).status, 400);
   });
-});
+});}
