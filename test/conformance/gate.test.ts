@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createConformanceGate } from '../../src/adapters/validation/gate.js';
+import { createConformanceGate, type SchematronEngine } from '../../src/adapters/validation/gate.js';
+import type { Issue } from '../../src/core/validation/issue.js';
 import { CdaXsdValidator } from '../../src/adapters/validation/xsd.js';
 import { goldenDir, repoRoot } from '../fixtures/cda/settings.js';
 
@@ -32,5 +33,29 @@ describe('conformance gate', () => {
     assert.equal(issues[0]!.code, 'CDA_XSD');
     assert.equal(issues[0]!.path, '/ClinicalDocument[1]/colour[1]');
     assert.match(issues[0]!.message, /colour/);
+  });
+
+  it('coalesces concurrent schematron requests: one run at a time, batches capped, each caller gets its own findings', async () => {
+    const batches: number[] = [];
+    let active = 0;
+    let maxActive = 0;
+    const engine: SchematronEngine = {
+      async validate(docs) {
+        active++;
+        maxActive = Math.max(maxActive, active);
+        batches.push(docs.length);
+        await new Promise((r) => setTimeout(r, 20));
+        active--;
+        return docs.map((d): Issue[] => [{ severity: 'error', code: 'FAKE', path: '/', message: /<title>([^<]*)<\/title>/.exec(d)?.[1] ?? '' }]);
+      },
+    };
+    const gate = await createConformanceGate({ ansKit: ANS_KIT, schematronEngine: engine, maxBatch: 2 });
+    const base = golden('glucose_two_units');
+    const titles = ['a', 'b', 'c', 'd', 'e'];
+    const results = await Promise.all(titles.map((t) => gate.validate(base.replace("<title>Compte rendu d&apos;examens biologiques</title>", `<title>${t}</title>`))));
+    assert.deepEqual(results.map((r) => r.find((i) => i.code === 'FAKE')?.message), titles);
+    assert.equal(maxActive, 1);
+    assert.equal(batches.reduce((a, b) => a + b, 0), 5);
+    assert.ok(batches.every((b) => b <= 2), JSON.stringify(batches));
   });
 });

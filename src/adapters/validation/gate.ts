@@ -19,7 +19,56 @@ export interface GateOptions {
   /** Schematron→XSLT compiler (setting ansKit.schematronCompiler); default: the cda-validate tool next to the kit. */
   readonly schematronCompiler?: string;
   readonly cacheDir?: string;
+  /** Most documents per schematron run (one JVM per layer per run); default 20. */
+  readonly maxBatch?: number;
+  /** For tests: a schematron engine in place of Saxon. */
+  readonly schematronEngine?: SchematronEngine;
 }
+
+/** What the gate needs from a schematron engine (SchematronRunner, or a fake in tests). */
+export interface SchematronEngine {
+  validate(documents: readonly string[]): Promise<Issue[][]>;
+}
+
+/**
+ * Coalesces concurrent schematron requests: while one run is going, new documents wait and then go together in
+ * the next run (at most `maxBatch` per run). One JVM per layer per run, whatever the number of callers.
+ */
+export const coalescing = (engine: SchematronEngine, maxBatch: number): SchematronEngine => {
+  const queue: { xml: string; resolve: (r: Issue[]) => void; reject: (e: unknown) => void }[] = [];
+  let running = false;
+  const pump = async (): Promise<void> => {
+    if (running) {
+      return;
+    }
+    running = true;
+    try {
+      while (queue.length > 0) {
+        const batch = queue.splice(0, maxBatch);
+        try {
+          const results = await engine.validate(batch.map((b) => b.xml));
+          batch.forEach((b, i) => b.resolve(results[i] ?? []));
+        } catch (e) {
+          batch.forEach((b) => b.reject(e));
+        }
+      }
+    } finally {
+      running = false;
+    }
+  };
+  return {
+    validate: (documents) =>
+      Promise.all(
+        documents.map(
+          (xml) =>
+            new Promise<Issue[]>((resolve, reject) => {
+              queue.push({ xml, resolve, reject });
+              void pump();
+            }),
+        ),
+      ),
+  };
+};
 
 export interface ConformanceGate {
   validate(xml: string): Promise<readonly Issue[]>;
@@ -41,7 +90,7 @@ export const defaultCompilerFor = (kit: string): string => {
 /** Builds the gate; throws with the list of problems when a configured kit cannot be used. */
 export const createConformanceGate = async (opts: GateOptions = {}): Promise<ConformanceGate> => {
   let xsd: CdaXsdValidator | undefined;
-  let sch: SchematronRunner | undefined;
+  let sch: SchematronEngine | undefined;
   const layers = ['own-rules'];
   if (opts.ansKit) {
     if (!existsSync(opts.ansKit)) {
@@ -49,17 +98,21 @@ export const createConformanceGate = async (opts: GateOptions = {}): Promise<Con
     }
     xsd = new CdaXsdValidator(opts.ansKit);
     layers.push('xsd');
-    if (opts.schematron !== false) {
-      sch = new SchematronRunner({
+    if (opts.schematronEngine) {
+      sch = coalescing(opts.schematronEngine, opts.maxBatch ?? 20);
+      layers.push('schematron');
+    } else if (opts.schematron !== false) {
+      const runner = new SchematronRunner({
         kitDir: opts.ansKit,
         compiler: opts.schematronCompiler ?? defaultCompilerFor(opts.ansKit),
         saxonJar: opts.saxonJar ?? '/usr/share/java/Saxon-HE.jar',
         cacheDir: opts.cacheDir ?? path.join(tmpdir(), 'dmp-gateway-schematron'),
       });
-      const problems = await sch.check();
+      const problems = await runner.check();
       if (problems.length > 0) {
         throw new Error(`ANS schematron layers cannot run: ${problems.join('; ')}`);
       }
+      sch = coalescing(runner, opts.maxBatch ?? 20);
       layers.push(...CR_BIO_LAYERS.map((l) => l.name));
     }
   }
