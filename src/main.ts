@@ -26,6 +26,7 @@ import { replayRoutes } from './adapters/http/routes/replay.js';
 import { auditRoutes } from './adapters/http/routes/audit.js';
 import { evidenceRoutes } from './adapters/http/routes/audit-evidence.js';
 import { uiRoutes } from './adapters/http/routes/ui.js';
+import { startHttpsListener } from './adapters/http/client-cert.js';
 import { intakeFor, reportRoutes } from './adapters/http/routes/reports.js';
 import { startMllpServer } from './adapters/mllp/server.js';
 import { mllpAccept } from './adapters/mllp/accept.js';
@@ -48,6 +49,8 @@ export interface RunningGateway {
   readonly db: Db;
   readonly metrics: GatewayMetrics;
   readonly httpUrl: string;
+  /** HTTPS with optional SIL client certificates, when http.tlsP12 is set. */
+  readonly httpsUrl?: string;
   /** The MLLP listener's port, when mllp.enabled. */
   readonly mllpPort?: number;
   readonly pki?: TestPki;
@@ -122,6 +125,10 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const addr = server.address() as AddressInfo;
   const httpUrl = `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address === '0.0.0.0' ? '127.0.0.1' : addr.address}:${addr.port}`;
   logger.info({ url: httpUrl, mode: config.mode, storage: db.engine }, 'dmp-gateway listening');
+  const https = config.http.tlsP12 ? await startHttpsListener(config, app) : undefined;
+  if (https) {
+    logger.info({ url: https.url }, 'https listening (SIL client certificates accepted)');
+  }
   // MLLP listener (issue 3): ACK only after the intake's durable commit.
   const mllp = config.mllp.enabled
     ? await startMllpServer({
@@ -143,6 +150,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     pipeline = await startPipeline({ config, db, transmissions, metrics, clock, ids, logger, ...(pki ? { pki } : {}), instance: `${hostname()}-${process.pid}` });
   } catch (e) {
     await mllp?.close();
+    await https?.close();
     await new Promise<void>((ok) => server.close(() => ok()));
     await checkpoints.stop();
     await db.close();
@@ -155,6 +163,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     db,
     metrics,
     httpUrl,
+    ...(https ? { httpsUrl: https.url } : {}),
     ...(mllp ? { mllpPort: mllp.port } : {}),
     ...(pki ? { pki } : {}),
     ...(sandboxTokensPath ? { sandboxTokensPath } : {}),
@@ -162,6 +171,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     async close() {
       await mllp?.close();
       await pipeline?.close();
+      await https?.close();
       await new Promise<void>((ok) => server.close(() => ok()));
       server.closeAllConnections();
       await checkpoints.stop();

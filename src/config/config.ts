@@ -6,7 +6,7 @@ import { settings, type Setting } from './settings.js';
 export interface Config {
   readonly mode: 'sandbox' | 'production';
   readonly dataDir: string;
-  readonly http: { readonly host: string; readonly port: number; readonly bodyLimitBytes: number; readonly trustProxy: boolean };
+  readonly http: { readonly host: string; readonly port: number; readonly bodyLimitBytes: number; readonly trustProxy: boolean; readonly tlsP12?: string; readonly tlsPort: number };
   readonly mllp: { readonly enabled: boolean; readonly host: string; readonly port: number; readonly maxMessageBytes: number };
   readonly storage: {
     readonly engine: 'sqlite' | 'postgres';
@@ -74,6 +74,7 @@ export interface Config {
     readonly breakerCooldownMs: number;
   };
   readonly retention: { readonly days: number };
+  readonly sil: { readonly clientCertFingerprints: readonly string[] };
   readonly ui: { readonly enabled: boolean };
 }
 

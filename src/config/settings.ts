@@ -82,6 +82,10 @@ export const settings: readonly Setting[] = [
   { key: 'outbox.breakerThreshold', env: 'DMP_GATEWAY_OUTBOX_BREAKER_THRESHOLD', type: int(1, 1000), default: 5, description: 'Consecutive transient failures that open the circuit breaker (sending pauses).' },
   { key: 'outbox.breakerCooldownMs', env: 'DMP_GATEWAY_OUTBOX_BREAKER_COOLDOWN_MS', type: int(10, 3600000), default: 30000, description: 'How long the breaker stays open before one trial send.' },
   { key: 'retention.days', env: 'DMP_GATEWAY_RETENTION_DAYS', type: int(1, 36500), default: 90, description: 'Raw inputs and document bodies of finished transmissions are dropped after this many days (hashes and the audit trail stay).' },
+  // --- access: client certificates for the SIL (issue 8) ---
+  { key: 'http.tlsP12', env: 'DMP_GATEWAY_HTTP_TLS_P12', type: str, description: "PKCS#12 of the gateway's own HTTPS server certificate (passphrase pki.passphrase). When set, HTTPS with optional client certificates also listens on http.tlsPort." },
+  { key: 'http.tlsPort', env: 'DMP_GATEWAY_HTTP_TLS_PORT', type: int(0, 65535), default: 8443, description: 'HTTPS port (only with http.tlsP12).' },
+  { key: 'sil.clientCertFingerprints', env: 'DMP_GATEWAY_SIL_CLIENT_CERT_FINGERPRINTS', type: list, default: [], description: 'SHA-256 fingerprints (AA:BB:…) of SIL client certificates that authenticate as role sil over HTTPS instead of a token; they must chain to <pki.dir>/ca-bundle.pem.' },
   { key: 'ui.enabled', env: 'DMP_GATEWAY_UI_ENABLED', type: bool, default: true, description: 'Serve the dashboard at /ui/.' },
   // --- DMP delivery: XDS.b / MHD, VIHF, XAdES (issue 6) ---
   { key: 'dmp.timeoutMs', env: 'DMP_GATEWAY_DMP_TIMEOUT_MS', type: int(500, 600000), default: 60000, description: 'How long to wait for the DMP answer to one request; a request sent and not answered in time is uncertain (reconciled with ITI-18).' },

@@ -8,6 +8,7 @@ import type { TransmissionStore } from '../storage/transmissions.js';
 import type { AuditInput } from '../storage/audit-store.js';
 import type { Clock, Ids } from '../../app/ports.js';
 import { GatewayError } from '../../core/errors/index.js';
+import { clientCertPrincipal } from './client-cert.js';
 
 /** What the HTTP layer is given by main.ts (or by a test). */
 export interface HttpDeps {
@@ -43,11 +44,12 @@ export const state = (ctx: Context): RequestState => ctx.state;
  * wrong role; both are audited.
  */
 export const requireRole =
-  (deps: Pick<HttpDeps, 'tokens' | 'audit'>, ...roles: Role[]) =>
+  (deps: Pick<HttpDeps, 'tokens' | 'audit' | 'config'>, ...roles: Role[]) =>
   async (ctx: Context, next: Next): Promise<void> => {
     const header = ctx.get('authorization');
     const m = /^Bearer\s+(\S+)$/i.exec(header);
-    const principal = m?.[1] ? await deps.tokens.verify(m[1]) : undefined;
+    // A bearer token, or else (HTTPS only) a configured SIL client certificate.
+    const principal = m?.[1] ? await deps.tokens.verify(m[1]) : clientCertPrincipal(ctx, deps.config.sil?.clientCertFingerprints ?? []);
     if (!principal) {
       await deps.audit({ type: 'auth.denied', actor: 'anonymous', outcome: 'failure', details: { method: ctx.method, route: ctx.path.replace(/[0-9a-f-]{36}/gi, ':id'), reason: header ? 'invalid token' : 'no token' } });
       ctx.set('WWW-Authenticate', 'Bearer');
