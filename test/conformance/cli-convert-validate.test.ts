@@ -42,6 +42,15 @@ describe('dmp-gateway convert / validate', () => {
     assert.ok(bundle.entry.some((e) => e.resource.resourceType === 'DiagnosticReport'));
   });
 
+  it('convert --to mhd wraps the CDA in an ITI-65 (PDSm) transaction Bundle', async () => {
+    const r = await run(['convert', 'test/fixtures/hl7v2/02-haematology-cbc.hl7', '--sandbox', '--to', 'mhd', '--ans-kit', '']);
+    assert.equal(r.code, 0, r.err.join('\n'));
+    const bundle = JSON.parse(r.out.join('\n')) as { type: string; entry: { resource: { resourceType: string; data?: string; contentType?: string } }[] };
+    assert.equal(bundle.type, 'transaction');
+    const binary = bundle.entry.find((e) => e.resource.resourceType === 'Binary')!.resource;
+    assert.match(Buffer.from(binary.data ?? '', 'base64').toString('utf8'), /<code code="11502-2" displayName="CR d&apos;examens biologiques"/);
+  });
+
   it('convert refuses an input the intake cannot read, naming the problem', async () => {
     const bad = path.join(dir, 'bad.hl7');
     writeFileSync(bad, 'this is not HL7');

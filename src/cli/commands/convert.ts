@@ -14,6 +14,7 @@ import { cdaSettingsFromConfig, createDocumentBuilder } from '../../app/build-do
 import type { DocumentVersion } from '../../core/cda/index.js';
 import { GatewayError } from '../../core/errors/index.js';
 import { renderFhirReport } from '../../core/fhir/index.js';
+import { cdaToMhdBundle, decideDelivery, parseVisibilityRules, type XdsSettings } from '../../core/xds/index.js';
 import { uuidToOid } from '../../core/report/ids.js';
 import type { LabReport } from '../../core/report/model.js';
 import type { Issue } from '../../core/validation/issue.js';
@@ -50,12 +51,39 @@ const printIssues = (io: Io, issues: readonly Issue[]): void => {
   }
 };
 
+interface DmpConfig {
+  readonly sourceId?: string | undefined;
+  readonly contentTypeCode: string;
+  readonly patientIdOid?: string | undefined;
+  readonly visibilityRules: readonly string[];
+}
+
+/** The ITI-65 (PDSm) bundle of a built CDA, with the dmp.* settings (the MHD route's own builder, src/core/xds). */
+const toMhd = (xml: string, report: LabReport, dmp: DmpConfig, labOid: string | undefined, time: string, replaces: string | undefined): { bundle?: unknown; issues: Issue[] } => {
+  const [code = '', codingScheme = '', display = code] = dmp.contentTypeCode.split('^');
+  const settings: XdsSettings = { sourceId: dmp.sourceId ?? labOid ?? '', contentTypeCode: { code, codingScheme, display }, ...(dmp.patientIdOid ? { patientIdOid: dmp.patientIdOid } : {}) };
+  const { rules, issues } = parseVisibilityRules(dmp.visibilityRules);
+  const decision = decideDelivery(report, rules);
+  if (decision.kind !== 'send') {
+    return { issues: [...issues, { severity: 'error', code: 'DMP_PATIENT_OPPOSED', path: '$', message: decision.reason }] };
+  }
+  const built = cdaToMhdBundle({
+    xml,
+    settings,
+    visibility: decision.visibility,
+    now: new Date(time),
+    ids: { list: randomUUID(), documentReference: randomUUID(), binary: randomUUID(), submissionSet: randomUUID() },
+    ...(replaces ? { replacesUniqueId: replaces } : {}),
+  });
+  return { ...(built.bundle ? { bundle: built.bundle } : {}), issues: [...issues, ...built.issues] };
+};
+
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 export const convertCommand: Command = {
   name: 'convert',
-  summary: 'Convert a SIL report (HL7 v2 ORU, FHIR JSON or LabReport JSON) to a CR-BIO CDA (or FHIR).',
-  help: `Usage: dmp-gateway convert FILE [--to cda|fhir] [--out FILE] [--ans-kit DIR] [--sandbox] [--config FILE]
+  summary: 'Convert a SIL report (HL7 v2 ORU, FHIR JSON or LabReport JSON) to a CR-BIO CDA (or MHD bundle, or FHIR).',
+  help: `Usage: dmp-gateway convert FILE [--to cda|mhd|fhir] [--out FILE] [--ans-kit DIR] [--sandbox] [--config FILE]
        [--document-id OID] [--set-id OID] [--version N] [--replaces OID] [--time ISO-8601]
 
 Reads FILE (HL7 v2 ORU^R01 or a batch of them, a FHIR R4 Bundle, or a LabReport JSON), builds the CR-BIO 2024.01
@@ -64,7 +92,7 @@ CDA with its PDF copy (the SIL's, or one rendered by the gateway), runs the conf
 stdout (--ans-kit '' skips the kit). Issues go to stderr, one per line: severity code at XPath: message. Exits 1
 if any issue is an error.
 Ids and time default to new ones; give --document-id/--set-id/--version/--replaces/--time to build a given version
-(same input, ids and time give the same bytes). --to fhir writes the FHIR rendering (a Bundle) instead.
+(same input, ids and time give the same bytes). --to mhd writes the ITI-65 (PDSm) transaction Bundle carrying\nthe CDA (dmp.* settings); --to fhir writes the FHIR rendering of the report (a collection Bundle) instead.
 The laboratory comes from the configuration (lab.* settings); --sandbox uses the sandbox defaults.
 
 Example: dmp-gateway convert test/fixtures/hl7v2/01-biochemistry-final.hl7 --sandbox --out report.xml`,
@@ -87,8 +115,8 @@ Example: dmp-gateway convert test/fixtures/hl7v2/01-biochemistry-final.hl7 --san
       throw new UsageError('give exactly one FILE');
     }
     const to = str(values['to']) ?? 'cda';
-    if (to !== 'cda' && to !== 'fhir') {
-      throw new UsageError('--to must be cda or fhir');
+    if (to !== 'cda' && to !== 'fhir' && to !== 'mhd') {
+      throw new UsageError('--to must be cda, mhd or fhir');
     }
     const config = configFromCli(values, io);
     let bytes: Buffer;
@@ -135,7 +163,14 @@ Example: dmp-gateway convert test/fixtures/hl7v2/01-biochemistry-final.hl7 --san
         const issues = [...built.issues, ...(await gate.validate(built.xml))];
         printIssues(io, issues);
         errors += issues.filter((x) => x.severity === 'error').length;
-        outputs.push(built.xml);
+        if (to === 'mhd') {
+          const mhd = toMhd(built.xml, r, config.dmp, config.lab.oid, time, version.replacesDocumentId);
+          printIssues(io, mhd.issues);
+          errors += mhd.issues.filter((x) => x.severity === 'error').length;
+          outputs.push(`${JSON.stringify(mhd.bundle ?? null, null, 2)}\n`);
+        } else {
+          outputs.push(built.xml);
+        }
       }
       io.err(`checked with: ${gate.layers.join(', ')}`);
     }
