@@ -1,4 +1,8 @@
 /** The PDF copy rendered by the gateway: shows the results, is deterministic, paginates, and fits in a valid CR-BIO. */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -48,6 +52,26 @@ describe('PDF copy (pdf-lib)', () => {
       'page 1 / 1',
     ]) {
       assert.ok(page!.includes(expected), `missing "${expected}" in:\n${page}`);
+    }
+  });
+
+  it('renders with poppler (pdftoppm to PNG, pdftotext shows the results table) — CI installs poppler-utils', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pdf-copy-'));
+    try {
+      const file = path.join(dir, 'micro.pdf');
+      writeFileSync(file, await renderReportPdf(loadReport('micro_v2'), testSettings, '2024-01-04T16:10:00+01:00'));
+      execFileSync('pdftoppm', ['-r', '50', '-png', file, path.join(dir, 'page')]);
+      const pngs = readdirSync(dir).filter((f) => f.endsWith('.png'));
+      assert.equal(pngs.length, 1);
+      const png = readFileSync(path.join(dir, pngs[0]!));
+      assert.equal(png.subarray(1, 4).toString(), 'PNG');
+      assert.ok(png.length > 5000, `${png.length} bytes`);
+      const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+      assert.match(text, /Amoxicilline\+clavulanate \[Sensibilité\] Isolat ;\s+>= 0\.512 ug\/mL\s+Résistant/);
+      assert.match(text, /Isolat : Escherichia coli/);
+      assert.match(text, /page 1 \/ 1/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
