@@ -88,6 +88,8 @@ export const startDmpSimulator = async (o: DmpSimulatorOptions): Promise<DmpSimu
   };
   const unknownPatients = new Set(o.unknownPatients ?? []);
   const faults: Fault[] = [];
+  // Every ITI request received, with its arrival time: tests check how hard the gateway pushed.
+  const requests: { route: string; at: number }[] = [];
   const held = new Set<ServerResponse>();
   const sockets = new Set<Socket>();
   const ctx = (): RuleContext => ({ store, schema, codeSets, caBundle: o.pki.caBundle, unknownPatients, now: new Date() });
@@ -239,6 +241,10 @@ export const startDmpSimulator = async (o: DmpSimulatorOptions): Promise<DmpSimu
       })) }));
       return;
     }
+    if (req.method === 'GET' && path === '/_sim/requests') {
+      send(res, 200, 'application/json', JSON.stringify({ requests, faultsQueued: faults.length }));
+      return;
+    }
     if (req.method === 'POST' && path === '/_sim/faults') {
       const f = JSON.parse((await readBody(req)).toString('utf8') || '{}') as Partial<Fault> & { count?: number };
       if (!f.kind || !['http503', 'timeout', 'lost_answer', 'xds'].includes(f.kind)) {
@@ -263,6 +269,7 @@ export const startDmpSimulator = async (o: DmpSimulatorOptions): Promise<DmpSimu
       send(res, 404, 'text/plain', 'not found');
       return;
     }
+    requests.push({ route, at: Date.now() });
     const fault = faults.shift();
     if (fault?.kind === 'http503') {
       await readBody(req);

@@ -73,7 +73,7 @@ export const settings: readonly Setting[] = [
   { key: 'outbox.enabled', env: 'DMP_GATEWAY_OUTBOX_ENABLED', type: bool, default: true, description: 'Run the processing and delivery workers in this instance.' },
   { key: 'outbox.pollMs', env: 'DMP_GATEWAY_OUTBOX_POLL_MS', type: int(10, 60000), default: 500, sandboxDefault: 200, description: 'How often idle workers look for work.' },
   { key: 'outbox.concurrency', env: 'DMP_GATEWAY_OUTBOX_CONCURRENCY', type: int(1, 256), default: 8, description: 'Sends in flight at once per instance (per destination).' },
-  { key: 'outbox.maxPerSecond', env: 'DMP_GATEWAY_OUTBOX_MAX_PER_SECOND', type: int(1, 10000), default: 50, description: 'Most sends started per second per instance: the DMP never gets more than this from us.' },
+  { key: 'outbox.maxPerSecond', env: 'DMP_GATEWAY_OUTBOX_MAX_PER_SECOND', type: int(1, 10000), default: 100, description: 'Most DMP requests (ITI-41 submissions and ITI-18 queries) per second from this instance, evenly spaced: the DMP never gets more than this from us.' },
   { key: 'outbox.leaseMs', env: 'DMP_GATEWAY_OUTBOX_LEASE_MS', type: int(1000, 3600000), default: 120000, description: 'How long a claimed transmission stays with its instance; a send still unanswered then is treated as uncertain and reconciled.' },
   { key: 'outbox.retryBaseMs', env: 'DMP_GATEWAY_OUTBOX_RETRY_BASE_MS', type: int(10, 3600000), default: 30000, description: 'First retry delay; doubles each attempt (with jitter).' },
   { key: 'outbox.retryMaxMs', env: 'DMP_GATEWAY_OUTBOX_RETRY_MAX_MS', type: int(10, 86400000), default: 3600000, description: 'Longest delay between two attempts.' },

@@ -19,6 +19,7 @@ import { buildCrBio, type CdaSettings } from '../core/cda/index.js';
 import { GatewayError } from '../core/errors/index.js';
 import { identityGateFor } from '../app/identity-holds.js';
 import { createOutboxRunner, type OutboxRunner } from '../app/outbox/runner.js';
+import { RateLimiter } from '../app/outbox/rate-limiter.js';
 import { applyRetention, refreshQueueMetrics, type HousekeepingDeps } from '../app/outbox/housekeeping.js';
 import type { ProcessDeps } from '../app/outbox/process.js';
 import type { DeliverDeps } from '../app/outbox/deliver.js';
@@ -99,7 +100,9 @@ export async function startPipeline(deps: PipelineDeps): Promise<Pipeline> {
     routeConfig = { ...config, dmp: { ...config.dmp, endpoint: `${simulator.url}/si-dmp-server/v2/services` } };
     logger.info({ url: simulator.url }, 'sandbox DMP simulator listening');
   }
-  const route = createDmpRoute(routeConfig, { clock: deps.clock, ids: deps.ids });
+  // Every request to the DMP (ITI-41, ITI-18, ITI-65) waits its turn right before it leaves: outbox.maxPerSecond.
+  const limiter = new RateLimiter(config.outbox.maxPerSecond);
+  const route = createDmpRoute(routeConfig, { clock: deps.clock, ids: deps.ids, beforeRequest: () => limiter.take() });
 
   const cdaSettings = cdaSettingsFrom(config);
   const gate = await createConformanceGate(ansKit ? { ansKit, schematron: config.conformance.schematron } : {});
@@ -110,7 +113,7 @@ export async function startPipeline(deps: PipelineDeps): Promise<Pipeline> {
     outbox,
     clock: deps.clock,
     ids: deps.ids,
-    identityGate: identityGateFor({ acceptedOids: config.ins.acceptedOids }),
+    identityGate: identityGateFor(config.ins),
     build: async (report, version) => {
       // The SIL's PDF when it sent one; otherwise the gateway renders one (pdf-lib).
       const pdf = report.pdf ? undefined : await renderReportPdf(report, cdaSettings, version.effectiveTime);
@@ -133,7 +136,7 @@ export async function startPipeline(deps: PipelineDeps): Promise<Pipeline> {
     metrics: deps.metrics,
     owner: deps.instance,
   };
-  const runner = createOutboxRunner(processDeps, deliverDeps, { pollMs: o.pollMs, concurrency: o.concurrency, maxPerSecond: o.maxPerSecond, batch: Math.max(o.concurrency, 8), breaker: { threshold: o.breakerThreshold, cooldownMs: o.breakerCooldownMs } }, logger.child({ component: 'outbox' }));
+  const runner = createOutboxRunner(processDeps, deliverDeps, { pollMs: o.pollMs, concurrency: o.concurrency, batch: Math.max(o.concurrency, 8), breaker: { threshold: o.breakerThreshold, cooldownMs: o.breakerCooldownMs } }, logger.child({ component: 'outbox' }));
   if (o.enabled) {
     runner.start();
   }

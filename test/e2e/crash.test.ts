@@ -7,45 +7,13 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { runCli, type Child } from '../helpers/child.js';
+import type { Child } from '../helpers/child.js';
+import { gatewayEnv, oruMessage, sleep, startGatewayProcess, startSimulatorProcess } from '../helpers/gateway-process.js';
 import { tempDir } from '../helpers/db.js';
-import { testPki, TEST_PKI_PASSPHRASE } from '../helpers/pki.js';
+import { testPki } from '../helpers/pki.js';
 import { simDocuments } from '../helpers/sim-client.js';
 
-const FIXTURE = readFileSync(new URL('../fixtures/hl7v2/01-biochemistry-final.hl7', import.meta.url), 'utf8');
-const message = (i: number): string => FIXTURE.replaceAll('MSG-0001', `MSG-CRASH-${i}`).replaceAll('ACC-2026-0001', `ACC-CRASH-${i}`).replaceAll('CMD-1001', `CMD-CRASH-${i}`);
-
-export const ANS_KIT = fileURLToPath(new URL('../../../shared/reference/cda', import.meta.url));
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-export const startSimulatorProcess = async (cwd: string): Promise<{ child: Child; url: string }> => {
-  // Same folder as the gateway's: the simulator uses data/pki (the test PKI) and keeps documents in data/dmp.
-  const child = runCli(['simulate', 'dmp', '--port', '0', '--data', join(cwd, 'data')], { cwd, env: { DMP_GATEWAY_PKI_PASSPHRASE: TEST_PKI_PASSPHRASE, DMP_GATEWAY_ANS_KIT: ANS_KIT } });
-  const m = await child.waitFor(/(https:\/\/127\.0\.0\.1:\d+)/);
-  return { child, url: m[1] ?? '' };
-};
-
-export const gatewayEnv = (simUrl: string, extra: Record<string, string> = {}): Record<string, string> => ({
-  DMP_GATEWAY_HTTP_PORT: '0',
-  DMP_GATEWAY_MLLP_PORT: '0',
-  DMP_GATEWAY_DMP_ENDPOINT: simUrl,
-  DMP_GATEWAY_PKI_PASSPHRASE: TEST_PKI_PASSPHRASE,
-  DMP_GATEWAY_OUTBOX_POLL_MS: '20',
-  DMP_GATEWAY_OUTBOX_LEASE_MS: '3000',
-  DMP_GATEWAY_OUTBOX_RETRY_BASE_MS: '200',
-  DMP_GATEWAY_OUTBOX_RETRY_MAX_MS: '1000',
-  DMP_GATEWAY_LOG_LEVEL: 'warn',
-  DMP_GATEWAY_ANS_KIT: ANS_KIT,
-  ...extra,
-});
-
-export const startGatewayProcess = async (cwd: string, env: Record<string, string>): Promise<{ child: Child; url: string }> => {
-  const child = runCli(['serve', '--sandbox'], { cwd, env });
-  const m = await child.waitFor(/listening on (http:\/\/[\d.:]+)/, 60000);
-  return { child, url: m[1] ?? '' };
-};
+const message = (i: number): string => oruMessage(i, 'CRASH');
 
 describe('crash safety', () => {
   it('SIGKILL at random moments: after restart every report is delivered exactly once', async () => {

@@ -27,6 +27,8 @@ export interface DmpRouteDeps {
   readonly ids: Ids;
   /** Reads a file (tests may pass their own). */
   readonly readFile?: (path: string) => Buffer;
+  /** Awaited right before each request to the DMP leaves (rate limit). */
+  readonly beforeRequest?: () => Promise<void>;
 }
 
 export const createDmpRoute = (config: Config, deps: DmpRouteDeps): DmpRoute & { close?: () => Promise<void> } => {
@@ -71,7 +73,7 @@ export const createDmpRoute = (config: Config, deps: DmpRouteDeps): DmpRoute & {
   };
   const endpoint = d.endpoint ?? '';
   if (d.route === 'mhd') {
-    return new MhdDmpRoute({ endpoint, tls, xds, visibilityRules: rules, timeoutMs: d.timeoutMs, clock: deps.clock, ids: deps.ids });
+    return new MhdDmpRoute({ endpoint, tls, xds, visibilityRules: rules, timeoutMs: d.timeoutMs, clock: deps.clock, ids: deps.ids, ...(deps.beforeRequest ? { beforeRequest: deps.beforeRequest } : {}) });
   }
   const signer = loadPkcs12Identity(file(d.signP12 ?? join(config.pki.dir, 'structureSign.p12'), 'signature PKCS#12'), pass, now, 'signature');
   return new XdsDmpRoute({
@@ -102,5 +104,6 @@ export const createDmpRoute = (config: Config, deps: DmpRouteDeps): DmpRoute & {
     defaultInsOid: d.lookupInsOid,
     clock: deps.clock,
     ids: deps.ids,
+    ...(deps.beforeRequest ? { beforeRequest: deps.beforeRequest } : {}),
   });
 };

@@ -19,6 +19,8 @@ export interface MhdRouteOptions {
   readonly timeoutMs: number;
   readonly clock: Clock;
   readonly ids: Ids;
+  /** Awaited right before each request leaves (ITI-65): the outbox's rate limit. */
+  readonly beforeRequest?: () => Promise<void>;
 }
 
 interface FhirError {
@@ -60,6 +62,7 @@ export class MhdDmpRoute implements DmpRoute {
   /** POSTs an ITI-65 transaction Bundle and classifies the answer. */
   async sendBundle(bundle: FhirJson, entryUuid: string): Promise<DeliveryOutcome> {
     try {
+      await this.o.beforeRequest?.();
       const answer = await this.client.transaction({
         body: bundle as never,
         options: { dispatcher: this.dispatcher, signal: AbortSignal.timeout(this.o.timeoutMs) },

@@ -34,6 +34,8 @@ export interface XdsRouteOptions {
   readonly defaultInsOid: string;
   readonly clock: Clock;
   readonly ids: Ids;
+  /** Awaited right before each request leaves (ITI-41, ITI-18): the outbox's rate limit. */
+  readonly beforeRequest?: () => Promise<void>;
 }
 
 const url = (base: string, path: string): string => `${base.replace(/\/+$/, '')}${path}`;
@@ -187,6 +189,7 @@ export class XdsDmpRoute implements DmpRoute {
   async transmit(p: PreparedIti41): Promise<DeliveryOutcome> {
     const envelope = soapEnvelope({ action: ACTION.iti41, messageId: p.messageId, to: p.to, vihfXml: p.vihfXml, bodyXml: p.bodyXml });
     const mtom = buildMtom(envelope, p.attachments, { boundary: p.boundary, rootId: p.rootId, action: ACTION.iti41 });
+    await this.o.beforeRequest?.();
     const result = await postOnce(p.to, mtom.body, { 'content-type': mtom.contentType, 'mime-version': '1.0' }, this.o.tls, this.o.timeoutMs);
     return iti41Outcome(result, p.mainEntryId, this.o.signer.fingerprint256);
   }
@@ -200,6 +203,7 @@ export class XdsDmpRoute implements DmpRoute {
   private async lookup(uniqueId: string, ins: { value: string; oid: string }): Promise<RegistryLookup> {
     const to = url(this.o.endpoint, this.o.registryPath);
     const envelope = soapEnvelope({ action: ACTION.iti18, messageId: `urn:uuid:${this.o.ids.uuid()}`, to, vihfXml: this.vihf(ins), bodyXml: getDocumentsQueryXml(uniqueId) });
+    await this.o.beforeRequest?.();
     const result = await postOnce(to, Buffer.from(envelope, 'utf8'), { 'content-type': `application/soap+xml; charset=UTF-8; action="${ACTION.iti18}"` }, this.o.tls, this.o.timeoutMs);
     const a = soapAnswerOf(result);
     if (!a.ok) {

@@ -2,7 +2,7 @@
  * The outbox runner: two loops per gateway instance.
  * - processing: claims `received` transmissions and runs them through the gates (process.ts);
  * - delivery: sweeps sends left without answer, claims due transmissions and delivers them (deliver.ts),
- *   at most `concurrency` at once and `maxPerSecond` per second per destination, behind a circuit breaker
+ *   at most `concurrency` at once (the route itself is rate-limited: rate-limited-route.ts), behind a circuit breaker
  *   that stops sending while the DMP keeps failing (the queue grows; the DMP is not hammered).
  * Stopping waits for the sends in flight.
  */
@@ -14,7 +14,6 @@ import { processReceived, type ProcessDeps } from './process.js';
 export interface RunnerOptions {
   readonly pollMs: number;
   readonly concurrency: number;
-  readonly maxPerSecond: number;
   readonly breaker: BreakerPolicy;
   readonly batch: number;
 }
@@ -35,20 +34,6 @@ export function createOutboxRunner(p: ProcessDeps, d: DeliverDeps, options: Runn
   let breaker: BreakerState = initialBreaker;
   const inFlight = new Set<Promise<unknown>>();
   const inFlightIds = new Set<string>();
-  // Token bucket for the per-destination rate.
-  let tokens = options.maxPerSecond;
-  let refilledAt = Date.now();
-  const takeToken = (): boolean => {
-    const now = Date.now();
-    tokens = Math.min(options.maxPerSecond, tokens + ((now - refilledAt) / 1000) * options.maxPerSecond);
-    refilledAt = now;
-    if (tokens >= 1) {
-      tokens -= 1;
-      return true;
-    }
-    return false;
-  };
-
   const processOnce = async (): Promise<number> => {
     const now = p.clock.now();
     const claimed = await p.outbox.claimReceived(d.owner, now, new Date(now.getTime() + d.leaseMs), options.batch);
@@ -86,13 +71,8 @@ export function createOutboxRunner(p: ProcessDeps, d: DeliverDeps, options: Runn
     }
     // Half-open: one trial send only.
     const want = breaker.state === 'half_open' ? Math.min(1, free) : Math.min(free, options.batch);
-    const allowedNow = Array.from({ length: want }).filter(() => takeToken()).length;
-    if (allowedNow === 0) {
-      return 0;
-    }
     const now = d.clock.now();
-    const claimed = await d.outbox.claim(d.owner, now, new Date(now.getTime() + d.leaseMs), allowedNow);
-    tokens += allowedNow - claimed.length; // give back what was not used
+    const claimed = await d.outbox.claim(d.owner, now, new Date(now.getTime() + d.leaseMs), want);
     for (const t of claimed) {
       inFlightIds.add(t.id);
       const job = deliverOne(d, t)

@@ -19,7 +19,7 @@ Runs the strict DMP simulator alone: XDS.b ITI-41 at POST …/repository, ITI-18
 ITI-65 at POST …/fhir, over TLS that requires a client certificate from the test CA (test PKI under DIR/pki).
 It verifies the VIHF and XAdES signatures, the metadata and value sets, hash and size, the CDA against the XSD
 (kit at DMP_GATEWAY_ANS_KIT), and the patient INS; keeps what it accepted under DIR/dmp.
-What it holds: GET /_sim/documents. Faults for the next N answers: POST /_sim/faults
+What it holds: GET /_sim/documents; what it was sent: GET /_sim/requests (route and time of each ITI request). Faults for the next N answers: POST /_sim/faults
 {"kind":"http503"|"timeout"|"lost_answer"|"xds","errorCode":"XDSRegistryBusy","count":N}. Patients without an open DMP
 (XDSUnknownPatientId): POST /_sim/patients {"withoutDmp":["INS…"]}. All /_sim calls need the client certificate too.
 Stops on SIGINT/SIGTERM.`;

@@ -268,7 +268,7 @@ for (const engine of ENGINES) {
       }
       dmp.script.push(...Array.from({ length: 50 }, () => 'busy' as const));
       const sink = new LogSink();
-      const runner = createOutboxRunner(p, { ...d, retry: { ...d.retry, baseMs: 10, maxDelayMs: 20, maxAttempts: 1000 } }, { pollMs: 5, concurrency: 2, maxPerSecond: 1000, batch: 10, breaker: { threshold: 3, cooldownMs: 60000 } }, createLogger({ level: 'warn', destination: sink }));
+      const runner = createOutboxRunner(p, { ...d, retry: { ...d.retry, baseMs: 10, maxDelayMs: 20, maxAttempts: 1000 } }, { pollMs: 5, concurrency: 2, batch: 10, breaker: { threshold: 3, cooldownMs: 60000 } }, createLogger({ level: 'warn', destination: sink }));
       await runner.drain();
       assert.equal(runner.breaker().state, 'open');
       const sentWhileFailing = dmp.submissions.length;
@@ -277,7 +277,7 @@ for (const engine of ENGINES) {
         assert.notEqual(await status(x), 'failed', 'an outage fails nothing permanently');
       }
       dmp.script.length = 0;
-      const healed = createOutboxRunner(p, { ...d, retry: { ...d.retry, baseMs: 10, maxDelayMs: 20 } }, { pollMs: 5, concurrency: 2, maxPerSecond: 1000, batch: 10, breaker: { threshold: 3, cooldownMs: 0 } }, createLogger({ level: 'warn', destination: sink }));
+      const healed = createOutboxRunner(p, { ...d, retry: { ...d.retry, baseMs: 10, maxDelayMs: 20 } }, { pollMs: 5, concurrency: 2, batch: 10, breaker: { threshold: 3, cooldownMs: 0 } }, createLogger({ level: 'warn', destination: sink }));
       clock.advance(60000);
       await healed.drain();
       for (const x of ids) {
@@ -291,7 +291,7 @@ for (const engine of ENGINES) {
       for (let i = 0; i < 20; i++) {
         ids.push(await submit(sampleReport({ accessionNumber: `A-${engine.name}-C${i}` })));
       }
-      const opts = { pollMs: 5, concurrency: 3, maxPerSecond: 1000, batch: 4, breaker: { threshold: 100, cooldownMs: 10 } };
+      const opts = { pollMs: 5, concurrency: 3, batch: 4, breaker: { threshold: 100, cooldownMs: 10 } };
       const log = createLogger({ level: 'silent' });
       const a = createOutboxRunner(p, { ...d, owner: 'A' }, opts, log);
       const b = createOutboxRunner(p, { ...d, owner: 'B' }, opts, log);

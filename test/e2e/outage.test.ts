@@ -1,0 +1,82 @@
+/**
+ * DMP outage (issue 7): the simulator answers 503 and then holds requests past the gateway's timeout for a
+ * while. Nothing fails permanently, the backlog drains after recovery, and the DMP never gets more than the
+ * configured rate meanwhile.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Child } from '../helpers/child.js';
+import { tempDir } from '../helpers/db.js';
+import { testPki } from '../helpers/pki.js';
+import { simDocuments, simRequest } from '../helpers/sim-client.js';
+import { gatewayEnv, listTransmissions, oruMessage, postReport, sleep, startGatewayProcess, startSimulatorProcess, tokensOf } from '../helpers/gateway-process.js';
+
+const RATE = 4;
+
+describe('DMP outage', () => {
+  it('503s and timeouts: nothing fails, the rate is respected, the backlog drains after recovery', async () => {
+    const cwd = tempDir();
+    const pki = testPki();
+    cpSync(pki.dir, join(cwd, 'data', 'pki'), { recursive: true });
+    const sim = await startSimulatorProcess(cwd);
+    const children: Child[] = [sim.child];
+    try {
+      // The outage: 12 answers 503, then 2 requests held until the gateway gives up (no answer).
+      await simRequest(pki, `${sim.url}/_sim/faults`, 'POST', { kind: 'http503', count: 12 });
+      await simRequest(pki, `${sim.url}/_sim/faults`, 'POST', { kind: 'timeout', count: 2 });
+      const gw = await startGatewayProcess(cwd, gatewayEnv(sim.url, {
+        DMP_GATEWAY_OUTBOX_MAX_PER_SECOND: String(RATE),
+        DMP_GATEWAY_OUTBOX_BREAKER_THRESHOLD: '3',
+        DMP_GATEWAY_OUTBOX_BREAKER_COOLDOWN_MS: '1000',
+        DMP_GATEWAY_OUTBOX_MAX_ATTEMPTS: '1000',
+        DMP_GATEWAY_DMP_TIMEOUT_MS: '1500',
+        DMP_GATEWAY_OUTBOX_LEASE_MS: '6000',
+      }));
+      children.push(gw.child);
+      const tokens = tokensOf(join(cwd, 'data'));
+      const N = 8;
+      for (let i = 0; i < N; i++) {
+        const r = await postReport(gw.url, tokens['sil'] ?? '', oruMessage(i, 'OUTAGE'));
+        assert.equal(r.status, 202);
+      }
+      // Wait for recovery: every report delivered.
+      const deadline = Date.now() + 180000;
+      let items = await listTransmissions(gw.url, tokens['compliance'] ?? '');
+      while (items.some((t) => t.status !== 'delivered') && Date.now() < deadline) {
+        assert.ok(!items.some((t) => t.status === 'failed'), `nothing fails permanently: ${JSON.stringify(items)}`);
+        await sleep(500);
+        items = await listTransmissions(gw.url, tokens['compliance'] ?? '');
+      }
+      assert.deepEqual([...new Set(items.map((t) => t.status))], ['delivered'], JSON.stringify(items));
+      const docs = (await simDocuments(pki, sim.url)).filter((d) => d.setId !== undefined);
+      assert.equal(docs.length, N, 'the backlog drained, one document per report');
+      assert.equal(new Set(docs.map((d) => d.uniqueId)).size, N);
+
+      const { requests, faultsQueued } = (await simRequest(pki, `${sim.url}/_sim/requests`, 'GET')).json as { requests: { route: string; at: number }[]; faultsQueued: number };
+      assert.equal(faultsQueued, 0, 'the whole outage was played');
+      // The rate. Requests start 1/RATE s apart; TLS set-up on a loaded machine can shift their arrival by some
+      // tens of milliseconds, so arrivals are checked over two-second windows (one request of jitter allowed)
+      // and on average over the outage.
+      const times = requests.map((r) => r.at).sort((a, b) => a - b);
+      let worst = 0;
+      for (let i = 0; i < times.length; i++) {
+        let j = i;
+        while (j < times.length && (times[j] ?? 0) - (times[i] ?? 0) < 2000) {
+          j++;
+        }
+        worst = Math.max(worst, j - i);
+      }
+      const trace = JSON.stringify(requests.map((r) => [r.route, r.at - (times[0] ?? 0)]));
+      assert.ok(worst <= 2 * RATE + 1, `at most ${2 * RATE + 1} requests in any two seconds, saw ${worst}: ${trace}`);
+      const spanSeconds = ((times.at(-1) ?? 0) - (times[0] ?? 0)) / 1000;
+      assert.ok(times.length - 1 <= RATE * spanSeconds + 1, `on average at most ${RATE}/s: ${times.length} requests in ${spanSeconds} s`);
+      assert.ok(requests.length >= N + 14, 'the outage answers were all requests that reached the DMP');
+    } finally {
+      for (const c of children) {
+        c.kill('SIGKILL');
+      }
+    }
+  });
+});
