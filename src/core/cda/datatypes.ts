@@ -9,7 +9,7 @@ export const LOINC = '2.16.840.1.113883.6.1';
 export const OID_PS_IDNAT = '1.2.250.1.71.4.2.1';
 export const OID_STRUCT_IDNAT = '1.2.250.1.71.4.2.2';
 
-const ISO = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,4}))?)?)?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+const ISO = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
 /**
  * ISO 8601 (partial) → HL7 TS: `2021-01-04T16:05:27+01:00` → `20210104160527+0100`. Unknown month/day
@@ -35,7 +35,7 @@ export const toTs = (iso: string | undefined): string | undefined => {
         if (s) {
           out += s;
           if (frac) {
-            out += `.${frac}`;
+            out += `.${frac.slice(0, 4)}`;
           }
         }
         if (tz) {

@@ -43,19 +43,24 @@ export const el = (name: string, attrs: XAttrs = {}, ...children: Child[]): XEle
 export const txt = (name: string, text: string | undefined, attrs: XAttrs = {}): XElement | undefined =>
   text === undefined || text === '' ? undefined : el(name, attrs, text);
 
+/** Characters XML 1.0 does not allow (C0 controls except tab/LF/CR, lone surrogates, U+FFFE/U+FFFF) are dropped. */
+// eslint-disable-next-line no-control-regex
+const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+export const xmlSafe = (s: string): string => s.replace(NOT_XML, '');
+
 interface FxpNode {
   [key: string]: FxpNode[] | Record<string, string> | string;
 }
 
 const toFxp = (node: XNode): FxpNode => {
   if (typeof node === 'string') {
-    return { '#text': node };
+    return { '#text': xmlSafe(node) };
   }
   const out: FxpNode = { [node.name]: node.children.map(toFxp) };
   if (node.attrs.length > 0) {
     const attrs: Record<string, string> = {};
     for (const [k, v] of node.attrs) {
-      attrs[`@_${k}`] = v;
+      attrs[`@_${k}`] = xmlSafe(v);
     }
     out[':@'] = attrs;
   }
