@@ -7,6 +7,7 @@
  */
 import type { Transmission, TransmissionStore } from '../storage/transmissions.js';
 import type { Issue } from '../../core/validation/issue.js';
+import type { Executor } from '../storage/db.js';
 
 export interface HoldView {
   readonly id: string;
@@ -82,6 +83,16 @@ const fromApi = (x: Record<string, unknown>): HoldView => {
   };
 };
 
+/** INS traits from the last INSi answer on record for this keyed INS hash; undefined when none (or no such table). */
+export const insTraitsOnRecord = async (db: Executor, insHash: string): Promise<Record<string, string> | undefined> => {
+  try {
+    const r = (await db.query<{ traits_json: string }>('SELECT traits_json FROM ins_traits WHERE ins_hash = ?', [insHash]))[0];
+    return r ? traitsOf(JSON.parse(r.traits_json)) : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
 export interface HoldsAccess {
   list(): Promise<HoldView[]>;
   get(id: string): Promise<HoldView | undefined>;
@@ -92,7 +103,7 @@ export class HoldsClient implements HoldsAccess {
   constructor(
     private readonly base: string,
     private readonly token: string | undefined,
-    private readonly fallback: { transmissions: TransmissionStore; actor: string },
+    private readonly fallback: { transmissions: TransmissionStore; actor: string; db?: Executor },
   ) {}
 
   private async call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; json: unknown; missing: boolean }> {
@@ -137,16 +148,21 @@ export class HoldsClient implements HoldsAccess {
       return fromList;
     }
     const t = await this.fallback.transmissions.get(id);
-    return t && t.status === 'identity_hold' ? fromTransmission(t) : undefined;
+    return t && t.status === 'identity_hold' ? this.withTraits(fromTransmission(t)) : undefined;
   }
 
-  /** The API never returns traits: the SIL's come from the stored report (this process reads it directly). */
+  /**
+   * The API never returns traits: the SIL's come from the stored report, the INS traits from the last INSi answer
+   * on record for the same keyed INS hash (table ins_traits, when the INS engine's migration is installed).
+   */
   private async withTraits(v: HoldView): Promise<HoldView> {
-    if (Object.keys(v.silTraits).length > 0) {
+    const t = await this.fallback.transmissions.get(v.transmissionId);
+    if (!t) {
       return v;
     }
-    const t = await this.fallback.transmissions.get(v.transmissionId);
-    return t ? { ...v, silTraits: fromTransmission(t).silTraits } : v;
+    const sil = Object.keys(v.silTraits).length > 0 ? v.silTraits : fromTransmission(t).silTraits;
+    const ins = v.insTraits ?? (t.insHash && this.fallback.db ? await insTraitsOnRecord(this.fallback.db, t.insHash) : undefined);
+    return { ...v, silTraits: sil, ...(ins ? { insTraits: ins } : {}) };
   }
 
   /**
