@@ -7,6 +7,7 @@ import { DOMParser, type Document, type Element } from '@xmldom/xmldom';
 import { issue, type Issue } from '../validation/issue.js';
 import { DOC_CODE, DOC_TITLE } from './codes.js';
 import { LOINC } from './datatypes.js';
+import { lineOfNonXmlChar } from './xml.js';
 
 const V3 = 'urn:hl7-org:v3';
 const LAB = 'urn:oid:1.3.6.1.4.1.19376.1.3.2';
@@ -47,6 +48,11 @@ export const parseCda = (xml: string): { doc?: Document; issues: Issue[] } => {
   const notWellFormed = (msg: string): void => {
     issues.push(issue('error', 'XML_NOT_WELL_FORMED', '/', `The document is not well-formed XML: ${msg.split('\n')[0] ?? ''}`));
   };
+  const bad = lineOfNonXmlChar(xml);
+  if (bad !== undefined) {
+    notWellFormed(`line ${bad} holds a character XML 1.0 does not allow (a control character or a lone surrogate)`);
+    return { issues };
+  }
   let doc: Document | undefined;
   try {
     doc = new DOMParser({

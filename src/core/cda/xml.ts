@@ -47,6 +47,11 @@ export const txt = (name: string, text: string | undefined, attrs: XAttrs = {}):
 // eslint-disable-next-line no-control-regex
 const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 export const xmlSafe = (s: string): string => s.replace(NOT_XML, '');
+/** 1-based line of the first character XML 1.0 forbids, or undefined. */
+export const lineOfNonXmlChar = (s: string): number | undefined => {
+  const i = s.search(NOT_XML);
+  return i < 0 ? undefined : s.slice(0, i).split('\n').length;
+};
 
 interface FxpNode {
   [key: string]: FxpNode[] | Record<string, string> | string;

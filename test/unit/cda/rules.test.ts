@@ -37,6 +37,9 @@ describe('own CR-BIO rules', () => {
     const twice = tsh.replace(/(<referenceRange[\s\S]*?<\/referenceRange>)/, '$1$1');
     assert.deepEqual(checkCrBio(twice).map((i) => i.code), ['CDA_REFERENCE_RANGE']);
     assert.deepEqual(checkCrBio('<ClinicalDocument><oops></ClinicalDocument>').map((i) => i.code), ['XML_NOT_WELL_FORMED']);
+    const ctl = checkCrBio(tsh.replace('<title>', '<title>\u0002'));
+    assert.deepEqual(ctl.map((i) => i.code), ['XML_NOT_WELL_FORMED']);
+    assert.match(ctl[0]!.message, /line \d+ holds a character XML 1.0 does not allow/);
   });
 
   it('xpathOf counts same-name siblings from 1', () => {
