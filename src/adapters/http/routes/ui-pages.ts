@@ -28,9 +28,9 @@ export interface CertificateIndicator {
 
 export const verificationBlock = (v: AuditVerification): Raw =>
   v.ok
-    ? h`<p id="audit-status" class="ok">Piste d'audit intègre : ${v.records} enregistrements, ${v.checkpoints} point(s) de contrôle signé(s)${v.lastCheckpoint ? h`, dernier au n° ${v.lastCheckpoint.seq} (${when(v.lastCheckpoint.at)})` : ''}.</p>
+    ? h`<p id="audit-status" class="ok">Piste d'audit intègre : ${v.records} enregistrements, ${v.checkpoints} point(s) de contrôle signé(s)${v.lastCheckpoint ? h`, dernier au n° ${v.lastCheckpoint.seq} (${when(v.lastCheckpoint.at)})` : ''} — vérifiée le ${when(v.verifiedAt)}.</p>
 ${v.warnings.map((w) => h`<p class="warn">${w}</p>`)}`
-    : h`<p id="audit-status" class="ko">Piste d'audit ALTÉRÉE — premier enregistrement en cause : n° ${v.firstBad?.seq} (${v.firstBad?.reason}) : ${v.firstBad?.message}</p>`;
+    : h`<p id="audit-status" class="ko">Piste d'audit ALTÉRÉE — premier enregistrement en cause : n° ${v.firstBad?.seq} (${v.firstBad?.reason}) : ${v.firstBad?.message} — vérifiée le ${when(v.verifiedAt)}.</p>`;
 
 export const dashboardPage = (viewer: Viewer, counts: Record<string, number>, v: AuditVerification | undefined, certs: readonly CertificateIndicator[], now: Date): string => {
   const queue = ['received', 'ready', 'sending', 'retry_wait', 'uncertain'].reduce((n, s) => n + (counts[s] ?? 0), 0);

@@ -12,7 +12,7 @@ import { isTransmissionState } from '../../../core/policy/states.js';
 import type { Role } from '../../storage/tokens.js';
 import { loadCheckpointTrust, p12Certificate } from '../../audit/checkpoints.js';
 import { iterateAudit, searchAudit } from '../../audit/search.js';
-import { verifyAuditTrail } from '../../audit/verify.js';
+import { verifyAuditTrail, type AuditVerification } from '../../audit/verify.js';
 import { buildEvidencePack } from '../../audit/evidence.js';
 import { EXPORT_FORMATS, exportChunks, exportContentType, type ExportFormat } from '../../audit/export.js';
 import { HoldsClient } from '../../ui/holds.js';
@@ -49,6 +49,16 @@ export const uiRoutes = (router: Router, deps: HttpDeps): void => {
     return;
   }
   const sessions = new UiSessions(deps.db);
+  // The dashboard's verification is reused for a minute (a full walk of a long trail is not free); the audit
+  // page and GET /v1/audit/verify always verify afresh.
+  let lastVerification: { at: number; v: AuditVerification } | undefined;
+  const recentVerification = async (): Promise<AuditVerification> => {
+    const now = deps.clock.now().getTime();
+    if (!lastVerification || now - lastVerification.at > 60_000 || now < lastVerification.at) {
+      lastVerification = { at: now, v: await verifyAuditTrail(deps.db, loadCheckpointTrust(deps.config), deps.clock.now()) };
+    }
+    return lastVerification.v;
+  };
 
   /** A signed-in user with one of `roles` (admin always). No session: to the sign-in page. */
   const session =
@@ -116,7 +126,7 @@ export const uiRoutes = (router: Router, deps: HttpDeps): void => {
   router.get('/ui/', session('compliance', 'identity'), async (ctx) => {
     const s = ui(ctx).session;
     const counts = await deps.transmissions.countByStatus();
-    const verification = s.role === 'identity' ? undefined : await verifyAuditTrail(deps.db, loadCheckpointTrust(deps.config), deps.clock.now());
+    const verification = s.role === 'identity' ? undefined : await recentVerification();
     const certs: CertificateIndicator[] = [
       ['Signature de la structure (cachet)', deps.config.audit.signatureP12 ?? join(deps.config.pki.dir, 'structureSign.p12')],
       ['Authentification de la structure (TLS)', join(deps.config.pki.dir, 'structureAuth.p12')],
