@@ -119,7 +119,11 @@ const specimenProcedure = (b: Battery, r: LabReport, s: CdaSettings, ids: Ids, r
   const ref = ids.next('spec');
   const type = sp?.type;
   const typeLabel = type ? (type.display ?? SPECIMEN_TYPES[type.code] ?? type.code) : 'Échantillon';
-  rows.push(el('paragraph', {}, 'Prélèvement : ', el('content', { ID: ref }, typeLabel), collectedAt ? `, le ${humanDate(collectedAt)}` : ''));
+  // No text after the content element: the serialiser indents mixed content, which would put a space before it.
+  rows.push(el('paragraph', {}, 'Prélèvement : ', el('content', { ID: ref }, typeLabel)));
+  if (collectedAt) {
+    rows.push(el('paragraph', {}, `Prélevé le ${humanDate(collectedAt)}`));
+  }
   return el(
     'entryRelationship',
     { typeCode: 'COMP' },
