@@ -67,7 +67,7 @@ export const settings: readonly Setting[] = [
   { key: 'insi.endpoint', env: 'DMP_GATEWAY_INSI_ENDPOINT', type: { kind: 'url', protocols: ['https:'] }, description: 'INSi teleservice endpoint (in sandbox: the in-process simulator).' },
   { key: 'audit.subjectKey', env: 'DMP_GATEWAY_AUDIT_SUBJECT_KEY', type: { kind: 'string', pattern: /^.{32,}$/, patternHint: 'at least 32 characters' }, secret: true, description: 'Secret key of the keyed hash that stands for the patient INS in the audit trail and transmission index (required in production; the sandbox generates one under dataDir).' },
   // --- audit trail (issue 8) ---
-  { key: 'audit.signatureP12', env: 'DMP_GATEWAY_AUDIT_SIGNATURE_P12', type: str, description: "PKCS#12 of the structure's signature certificate that signs audit checkpoints (default: <pki.dir>/structureSign.p12; passphrase pki.passphrase)." },
+  { key: 'audit.signatureP12', env: 'DMP_GATEWAY_AUDIT_SIGNATURE_P12', type: str, description: "PKCS#12 of the structure's signature certificate that signs audit checkpoints (default: dmp.signP12, else <pki.dir>/structureSign.p12; passphrase pki.passphrase)." },
   { key: 'audit.checkpointIntervalSeconds', env: 'DMP_GATEWAY_AUDIT_CHECKPOINT_INTERVAL_SECONDS', type: int(0, 86400), default: 300, description: 'How often a signed checkpoint of the audit trail is written (0: only at shutdown and on demand). Deleting the last records is detected up to the last checkpoint.' },
   // Outbox: processing, delivery workers, retries, dead letter, circuit breaker, retention (issue 7).
   { key: 'outbox.enabled', env: 'DMP_GATEWAY_OUTBOX_ENABLED', type: bool, default: true, description: 'Run the processing and delivery workers in this instance.' },

@@ -27,7 +27,8 @@ export interface CheckpointSigner {
   readonly notAfter: Date;
 }
 
-export const signaturePathOf = (config: Config): string => config.audit.signatureP12 ?? join(config.pki.dir, 'structureSign.p12');
+/** The structure's signature certificate: audit.signatureP12, else the one that signs for the DMP (dmp.signP12), else the PKI folder's. */
+export const signaturePathOf = (config: Config): string => config.audit.signatureP12 ?? config.dmp.signP12 ?? join(config.pki.dir, 'structureSign.p12');
 
 /** Loads the signature certificate (valid now), or undefined when the file is absent (checkpoints are then not written). */
 export const loadCheckpointSigner = (config: Config, now: Date): CheckpointSigner | undefined => {

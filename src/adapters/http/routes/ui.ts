@@ -10,7 +10,7 @@ import type { Context, Next } from 'koa';
 import { GatewayError } from '../../../core/errors/index.js';
 import { isTransmissionState } from '../../../core/policy/states.js';
 import type { Role } from '../../storage/tokens.js';
-import { loadCheckpointTrust, p12Certificate } from '../../audit/checkpoints.js';
+import { loadCheckpointTrust, p12Certificate, signaturePathOf } from '../../audit/checkpoints.js';
 import { iterateAudit, searchAudit } from '../../audit/search.js';
 import { verifyAuditTrail, type AuditVerification } from '../../audit/verify.js';
 import { buildEvidencePack } from '../../audit/evidence.js';
@@ -128,9 +128,10 @@ export const uiRoutes = (router: Router, deps: HttpDeps): void => {
     const counts = await deps.transmissions.countByStatus();
     const verification = s.role === 'identity' ? undefined : await recentVerification();
     const certs: CertificateIndicator[] = [
-      ['Signature de la structure (cachet)', deps.config.audit.signatureP12 ?? join(deps.config.pki.dir, 'structureSign.p12')],
-      ['Authentification de la structure (TLS)', join(deps.config.pki.dir, 'structureAuth.p12')],
-      ['Client INSi (INSI-AUTO)', join(deps.config.pki.dir, 'insiClient.p12')],
+      ['Signature de la structure (cachet)', signaturePathOf(deps.config)],
+      ['Authentification de la structure (TLS)', deps.config.dmp.authP12 ?? join(deps.config.pki.dir, 'structureAuth.p12')],
+      ['Client INSi (INSI-AUTO)', deps.config.insi.clientP12 ?? join(deps.config.pki.dir, 'insiClient.p12')],
+      ...(deps.config.http.tlsP12 ? [['Serveur HTTPS de la passerelle', deps.config.http.tlsP12]] : []),
     ].map(([name, path]) => {
       try {
         const c = p12Certificate(path ?? '', deps.config.pki.passphrase ?? '');
