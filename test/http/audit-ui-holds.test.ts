@@ -55,4 +55,21 @@ describe('dashboard: identity hold page', () => {
     assert.ok(res.text.includes('&lt;script&gt;alert(1)&lt;/script&gt;'));
     assert.match(String(res.headers['content-security-policy']), /default-src 'none'/);
   });
+
+  it('release and reject go through the identity-holds API: a refused release is shown, a reject is done', async () => {
+    await t.db.execute('UPDATE transmissions SET issues_json = ? WHERE id = ?', [JSON.stringify([{ severity: 'error', code: 'INS_STATUS_NOT_QUAL', path: 'PID[1].32', message: 'status PROV' }]), held]);
+    const page = await request(app.callback()).get(`/ui/holds/${held}`).set('Cookie', cookie);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1] ?? '';
+    const refused = await request(app.callback()).post(`/ui/holds/${held}/decision`).set('Cookie', cookie).type('form').send({ _csrf: csrf, decision: 'release', confirmed: 'yes' });
+    assert.equal(refused.status, 409);
+    assert.match(refused.text, /role="alert">La décision n&#39;a pas été enregistrée : This hold has errors that a confirmation cannot lift/);
+    assert.equal((await t.db.query<{ status: string }>('SELECT status FROM transmissions WHERE id = ?', [held]))[0]?.status, 'identity_hold');
+    const rejected = await request(app.callback()).post(`/ui/holds/${held}/decision`).set('Cookie', cookie).type('form').send({ _csrf: csrf, decision: 'reject', reasonCode: 'WRONG_PATIENT' });
+    assert.equal(rejected.status, 302);
+    assert.equal(rejected.headers['location'], '/ui/holds?done=reject');
+    assert.equal((await t.db.query<{ status: string }>('SELECT status FROM transmissions WHERE id = ?', [held]))[0]?.status, 'rejected');
+    const rec = (await t.db.query("SELECT actor, details FROM audit_events WHERE type = 'identity.hold.rejected'"))[0];
+    assert.equal(rec?.['actor'], 'user:tok-i', 'the decision is audited under the signed-in user');
+    assert.match(String(rec?.['details']), /WRONG_PATIENT/);
+  });
 });

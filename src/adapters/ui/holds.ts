@@ -2,8 +2,8 @@
  * Identity holds for the dashboard. The dashboard calls the identity-holds API (GET /v1/identity-holds,
  * POST /v1/identity-holds/{id}/release|reject, DESIGN.md) over loopback with the signed-in user's token, so
  * the same rules and audit records apply as for any client. While that API is not served by this build
- * (404 ROUTE_NOT_FOUND), it falls back to the transmissions in state identity_hold and to the transition the
- * state machine defines (identity_hold → received | rejected), audited as identity.hold.released|rejected.
+ * (404 ROUTE_NOT_FOUND), holds are still listed (transmissions in state identity_hold) but no decision is taken:
+ * only the identity-holds use case knows what a confirmation may lift.
  */
 import type { Transmission, TransmissionStore } from '../storage/transmissions.js';
 import type { Issue } from '../../core/validation/issue.js';
@@ -103,7 +103,7 @@ export class HoldsClient implements HoldsAccess {
   constructor(
     private readonly base: string,
     private readonly token: string | undefined,
-    private readonly fallback: { transmissions: TransmissionStore; actor: string; db?: Executor },
+    private readonly fallback: { transmissions: TransmissionStore; db?: Executor },
   ) {}
 
   private async call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; json: unknown; missing: boolean }> {
@@ -183,11 +183,7 @@ export class HoldsClient implements HoldsAccess {
       }
       return;
     }
-    await this.fallback.transmissions.transition(id, ['identity_hold'], decision === 'release' ? 'received' : 'rejected', {}, {
-      type: decision === 'release' ? 'identity.hold.released' : 'identity.hold.rejected',
-      actor: this.fallback.actor,
-      outcome: 'success',
-      details: { reasonCode, via: 'dashboard' },
-    });
+    // No decision without the identity-holds use case and its rules (what a confirmation may lift).
+    throw new Error("l'API des mises en attente (/v1/identity-holds) n'est pas disponible");
   }
 }

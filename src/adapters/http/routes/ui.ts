@@ -94,7 +94,7 @@ export const uiRoutes = (router: Router, deps: HttpDeps): void => {
   const holdsFor = (ctx: Context): HoldsClient => {
     const sock = ctx.req.socket;
     const host = sock.localAddress?.includes(':') ? `[${sock.localAddress}]` : (sock.localAddress ?? '127.0.0.1');
-    return new HoldsClient(`http://${host}:${sock.localPort ?? 0}`, ui(ctx).session.token, { transmissions: deps.transmissions, actor: actor(ctx), db: deps.db });
+    return new HoldsClient(`http://${host}:${sock.localPort ?? 0}`, ui(ctx).session.token, { transmissions: deps.transmissions, db: deps.db });
   };
 
   router.get('/ui/login', (ctx) => {
