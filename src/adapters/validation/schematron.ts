@@ -31,6 +31,11 @@ export interface SchematronOptions {
   readonly saxonJar: string;
   readonly cacheDir: string;
   readonly java?: string;
+  /**
+   * JVM options. Default `-XX:TieredStopAtLevel=1` (C1 JIT only): these are short runs dominated by compiling the
+   * 2 MB header stylesheet, and C1 makes them about 2.5 times faster (measured: 8 documents 20.5 s → 8.1 s).
+   */
+  readonly javaOptions?: readonly string[];
   readonly layers?: readonly SchematronLayer[];
 }
 
@@ -88,7 +93,7 @@ export class SchematronRunner {
   }
 
   private saxon(args: readonly string[]): Promise<{ code: number; out: string }> {
-    return run(this.opts.java ?? 'java', ['-cp', this.opts.saxonJar, 'net.sf.saxon.Transform', ...args]);
+    return run(this.opts.java ?? 'java', [...(this.opts.javaOptions ?? ['-XX:TieredStopAtLevel=1']), '-cp', this.opts.saxonJar, 'net.sf.saxon.Transform', ...args]);
   }
 
   /** Compiles every layer once (cached on disk, rebuilt when the kit or the compiler is newer). */
