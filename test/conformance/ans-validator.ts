@@ -19,7 +19,7 @@ export interface AnsVerdict {
 
 const runOne = (file: string): Promise<AnsVerdict> =>
   new Promise((resolve) => {
-    execFile(VALIDATOR, [file], { maxBuffer: 16 * 1024 * 1024 }, (_err, stdout, stderr) => {
+    execFile(VALIDATOR, [file], { maxBuffer: 16 * 1024 * 1024, env: { ...process.env, JAVA_OPTS: process.env['JAVA_OPTS'] ?? '-XX:TieredStopAtLevel=1' } }, (_err, stdout, stderr) => {
       const out = `${stdout}${stderr}`;
       const m = /xsd_errors=(-?\d+) schematron_errors=(-?\d+)\s*$/.exec(stdout.trimEnd());
       resolve({ file, xsdErrors: m ? Number(m[1]) : -1, schematronErrors: m ? Number(m[2]) : -1, output: out });
