@@ -153,6 +153,8 @@ describe('CR-BIO builder: body', () => {
     const silPdf = Buffer.from('%PDF-1.7 sil').toString('base64');
     const withSil = parse(build({ ...loadReport('tsh'), pdf: { base64: silPdf } }).xml);
     assert.equal(one(all(withSil, 'observationMedia')[0]!, 'value').textContent, silPdf);
+    const notPdf = build({ ...loadReport('tsh'), pdf: { base64: Buffer.from('<html>no</html>').toString('base64') } });
+    assert.deepEqual(notPdf.issues.map((i) => [i.severity, i.code]), [['error', 'CDA_PDF_INVALID']]);
     const none = buildCrBio(loadReport('tsh'), versionFor(1, 'unit'), testSettings);
     assert.ok(none.issues.some((i) => i.code === 'CDA_PDF_MISSING' && i.severity === 'error'));
   });
