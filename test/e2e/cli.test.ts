@@ -4,6 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli } from '../helpers/child.js';
+import { main } from '../../src/cli/index.js';
 import { tempDir } from '../helpers/db.js';
 import { testPki } from '../helpers/pki.js';
 import { cpSync } from 'node:fs';
@@ -50,11 +51,13 @@ describe('dmp-gateway CLI', () => {
     const top = runCli(['--help']);
     assert.equal(await top.exited(), 0);
     const names = [...top.stdout().matchAll(/^ {2}(\S+)\s/gm)].map((m) => m[1] ?? '');
-    assert.ok(names.includes('serve'));
+    assert.ok(names.includes('serve') && names.includes('replay'));
+    // Each command's help, in-process (same entry point as the binary, without a process per command).
     for (const name of names) {
-      const h = runCli([name, '--help']);
-      assert.equal(await h.exited(), 0, `${name} --help`);
-      assert.match(h.stdout(), /Usage: dmp-gateway/);
+      const out: string[] = [];
+      const code = await main([name, '--help'], { out: (l) => out.push(l), err: (l) => out.push(l), env: {}, cwd: process.cwd() });
+      assert.equal(code, 0, `${name} --help`);
+      assert.match(out.join('\n'), /Usage: dmp-gateway/, `${name} --help shows its usage`);
     }
     const bad = runCli(['frobnicate']);
     assert.equal(await bad.exited(), 2);
