@@ -6,11 +6,16 @@ import { cpus, totalmem } from 'node:os';
 import { fmt, type Rate } from './measure.js';
 import { cdaBuild, hl7Parse, rsaSignRate, storageCommit } from './components.js';
 import { sqliteTestDb, postgresTestDb } from '../test/helpers/db.js';
-import { SIGNATURES_PER_REPORT } from './e2e.js';
+import { endToEnd, SIGNATURES_PER_REPORT } from './e2e.js';
 
 const args = new Set(process.argv.slice(2));
 const json = args.has('--json');
 const withPg = args.has('--pg');
+const skipE2e = args.has('--components');
+const arg = (name: string, dflt: number): number => {
+  const a = process.argv.find((x) => x.startsWith(`--${name}=`));
+  return a ? Number(a.split('=')[1]) : dflt;
+};
 
 const row = (name: string, r: Rate): string => `${name.padEnd(34)} ${fmt(r.perSecond).padStart(10)} /s   p50 ${fmt(r.p50Ms, 3).padStart(8)} ms   p99 ${fmt(r.p99Ms, 3).padStart(8)} ms`;
 
@@ -43,6 +48,18 @@ if (withPg) {
   await pg.dispose();
   results['storageCommitPostgres'] = commitPg;
   lines.push(row('intake commit, PostgreSQL', commitPg));
+}
+
+if (!skipE2e) {
+  const e2e = await endToEnd({ pg: withPg, rate: arg('rate', 100), seconds: arg('seconds', 10), saturation: arg('saturation', 500) });
+  results['endToEnd'] = e2e;
+  results['ratio'] = { saturationOverBound: e2e.saturation.deliveredPerSecond / bound };
+  lines.push(
+    '',
+    `end to end (${e2e.storage}), offered ${e2e.offered.ratePerSecond}/s × ${e2e.offered.reports}: delivered ${fmt(e2e.offered.deliveredPerSecond)}/s, p50 ${fmt(e2e.offered.latency.p50Ms)} ms, p95 ${fmt(e2e.offered.latency.p95Ms)} ms, p99 ${fmt(e2e.offered.latency.p99Ms)} ms`,
+    `end to end (${e2e.storage}), saturation × ${e2e.saturation.reports}: ${fmt(e2e.saturation.deliveredPerSecond)} reports/s, p50 ${fmt(e2e.saturation.latency.p50Ms)} ms, p99 ${fmt(e2e.saturation.latency.p99Ms)} ms`,
+    `end to end ÷ bound: ${(e2e.saturation.deliveredPerSecond / bound).toFixed(2)}   gateway peak RSS ${e2e.peakRssMiB} MiB`,
+  );
 }
 
 if (json) {
