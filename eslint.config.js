@@ -7,7 +7,7 @@ const ioModules = [
   'http2', 'node:http2', 'tls', 'node:tls', 'dgram', 'node:dgram', 'child_process', 'node:child_process',
   'worker_threads', 'node:worker_threads', 'os', 'node:os', 'process', 'node:process', 'cluster', 'node:cluster',
   'koa', '@koa/router', 'pg', 'better-sqlite3', 'pino', 'node-forge', 'xml-crypto', 'fhir-kit-client', 'prom-client',
-  'xmllint-wasm', 'playwright-core',
+  'libxml2-wasm', 'playwright-core',
 ];
 
 export default tseslint.config(

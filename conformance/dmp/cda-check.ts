@@ -1,7 +1,9 @@
-/** The simulator's checks of a CDA: XSD (xmllint-wasm over the ANS kit's CDA_extended.xsd) and header reading. */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { validateXML, type XMLFileInfo } from 'xmllint-wasm';
+/** The simulator's checks of a CDA: XSD (libxml2-wasm over the ANS kit's CDA_extended.xsd) and header reading. */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { XmlDocument, XsdValidator } from 'libxml2-wasm';
+import { xmlRegisterFsInputProviders } from 'libxml2-wasm/lib/nodejs.mjs';
 import { descendants, kid, kids, NSS, parseStrict } from './xml.js';
 
 export interface CdaFacts {
@@ -48,37 +50,51 @@ export const readCdaFacts = (xml: string): CdaFacts | string => {
   };
 };
 
-/** Loads every XSD under <kit>/infrastructure/cda once; validate() returns the schema validity errors. */
+/**
+ * The CDA XSD (<kit>/infrastructure/cda/CDA_extended.xsd and its includes, read from disk), compiled once with
+ * libxml2-wasm; validate() returns the schema validity errors (the first five), like the DMP's own check.
+ */
 export class CdaSchema {
-  private readonly main: XMLFileInfo;
-  private readonly preload: XMLFileInfo[];
+  private readonly path: string;
+  private validator: XsdValidator | undefined;
 
   constructor(ansKitDir: string) {
-    const base = join(ansKitDir, 'infrastructure', 'cda');
-    const files: string[] = [];
-    const walk = (d: string): void => {
-      for (const e of readdirSync(d)) {
-        const p = join(d, e);
-        if (statSync(p).isDirectory()) {
-          walk(p);
-        } else if (p.endsWith('.xsd')) {
-          files.push(p);
-        }
-      }
-    };
-    walk(base);
-    const all = files.map((f) => ({ fileName: relative(base, f), contents: readFileSync(f, 'utf8') }));
-    const main = all.find((f) => f.fileName === 'CDA_extended.xsd');
-    if (!main) {
-      throw new Error(`CDA_extended.xsd not found under ${base}`);
+    this.path = join(ansKitDir, 'infrastructure', 'cda', 'CDA_extended.xsd');
+    if (!existsSync(this.path)) {
+      throw new Error(`CDA_extended.xsd not found under ${join(ansKitDir, 'infrastructure', 'cda')}`);
     }
-    this.main = main;
-    this.preload = all.filter((f) => f !== main);
   }
 
-  async validate(xml: string): Promise<string[]> {
-    const r = await validateXML({ xml: [{ fileName: 'document.xml', contents: xml }], schema: [this.main], preload: this.preload, maxMemoryPages: 16384 });
-    return r.errors.map((e) => e.message).filter((m) => /validity error|parser error/i.test(m)).slice(0, 5);
+  private compiled(): XsdValidator {
+    if (!this.validator) {
+      xmlRegisterFsInputProviders();
+      const schemaDoc = XmlDocument.fromBuffer(readFileSync(this.path), { url: pathToFileURL(this.path).href });
+      try {
+        this.validator = XsdValidator.fromDoc(schemaDoc);
+      } finally {
+        schemaDoc.dispose();
+      }
+    }
+    return this.validator;
+  }
+
+  validate(xml: string): Promise<string[]> {
+    const v = this.compiled();
+    let doc: XmlDocument;
+    try {
+      doc = XmlDocument.fromString(xml);
+    } catch (e) {
+      return Promise.resolve([`parser error: ${(e as Error).message.split('\n')[0] ?? ''}`]);
+    }
+    try {
+      v.validate(doc);
+      return Promise.resolve([]);
+    } catch (e) {
+      const details = (e as { details?: { message: string; line: number }[] }).details ?? [{ message: (e as Error).message, line: 0 }];
+      return Promise.resolve(details.map((d) => `document.xml:${d.line}: validity error : ${d.message.trim()}`).slice(0, 5));
+    } finally {
+      doc.dispose();
+    }
   }
 }
 
