@@ -147,7 +147,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   // The pipeline: identity gate, CR-BIO build, conformance gate, outbox workers, DMP route (issues 4–7).
   let pipeline: Pipeline | undefined;
   try {
-    pipeline = await startPipeline({ config, db, transmissions, metrics, clock, ids, logger, ...(pki ? { pki } : {}), instance: `${hostname()}-${process.pid}` });
+    pipeline = await startPipeline({ config, db, transmissions, metrics, clock, ids, logger, subjectHash: (ins) => subjectHash(subjectKey, ins), ...(pki ? { pki } : {}), instance: `${hostname()}-${process.pid}` });
   } catch (e) {
     await mllp?.close();
     await https?.close();

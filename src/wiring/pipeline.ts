@@ -17,7 +17,8 @@ import { createDmpRoute } from '../adapters/dmp/factory.js';
 import { startDmpSimulator, type DmpSimulator } from '../../conformance/dmp/index.js';
 import { buildCrBio, type CdaSettings } from '../core/cda/index.js';
 import { GatewayError } from '../core/errors/index.js';
-import { identityGateFor } from '../app/identity-holds.js';
+import { identityGateWithRecord } from '../app/identity-holds.js';
+import { InsTraitsStore } from '../adapters/insi/traits-store.js';
 import { createOutboxRunner, type OutboxRunner } from '../app/outbox/runner.js';
 import { RateLimiter } from '../app/outbox/rate-limiter.js';
 import { applyRetention, refreshQueueMetrics, type HousekeepingDeps } from '../app/outbox/housekeeping.js';
@@ -35,6 +36,8 @@ export interface PipelineDeps {
   readonly ids: Ids;
   readonly logger: Logger;
   readonly pki?: TestPki;
+  /** Keyed hash standing for an INS in storage. */
+  readonly subjectHash: (ins: string) => string;
   /** This instance's name in leases and the audit trail. */
   readonly instance: string;
 }
@@ -107,13 +110,15 @@ export async function startPipeline(deps: PipelineDeps): Promise<Pipeline> {
   const cdaSettings = cdaSettingsFrom(config);
   const gate = await createConformanceGate(ansKit ? { ansKit, schematron: config.conformance.schematron } : {});
   const outbox = new OutboxStore(deps.db);
+  const traits = new InsTraitsStore(deps.db, deps.subjectHash);
   const processDeps: ProcessDeps = {
     db: deps.db,
     transmissions: deps.transmissions,
     outbox,
     clock: deps.clock,
     ids: deps.ids,
-    identityGate: identityGateFor(config.ins),
+    // The gate compares the report's strict traits with the INS traits of an earlier INSi answer, when held.
+    identityGate: identityGateWithRecord(config.ins, async (ins) => (await traits.get(ins))?.traits),
     build: async (report, version) => {
       // The SIL's PDF when it sent one; otherwise the gateway renders one (pdf-lib).
       const pdf = report.pdf ? undefined : await renderReportPdf(report, cdaSettings, version.effectiveTime);

@@ -3,26 +3,41 @@
  * with SIGKILL at random moments, several times, while a separate DMP simulator process keeps running.
  * After the last restart every report is delivered exactly once: one document per report in the simulator.
  */
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
+import pg from 'pg';
 import assert from 'node:assert/strict';
 import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Child } from '../helpers/child.js';
 import { gatewayEnv, oruMessage, sleep, startGatewayProcess, startSimulatorProcess } from '../helpers/gateway-process.js';
-import { tempDir } from '../helpers/db.js';
+import { tempDir, TEST_PG_URL } from '../helpers/db.js';
+import { randomBytes } from 'node:crypto';
 import { testPki } from '../helpers/pki.js';
 import { simDocuments } from '../helpers/sim-client.js';
 
 const message = (i: number): string => oruMessage(i, 'CRASH');
 
-describe('crash safety', () => {
+const PG_SCHEMA = `crash_${randomBytes(5).toString('hex')}`;
+after(async () => {
+  const c = new pg.Client({ connectionString: TEST_PG_URL });
+  await c.connect();
+  await c.query(`DROP SCHEMA IF EXISTS "${PG_SCHEMA}" CASCADE`);
+  await c.end();
+});
+
+const ENGINES_E2E = [
+  { name: 'sqlite', env: (): Record<string, string> => ({}) },
+  { name: 'postgres', env: (): Record<string, string> => ({ DMP_GATEWAY_DATABASE_URL: TEST_PG_URL, DMP_GATEWAY_DATABASE_SCHEMA: PG_SCHEMA, DMP_GATEWAY_AUDIT_SUBJECT_KEY: 'c'.repeat(40) }) },
+] as const;
+
+for (const engine of ENGINES_E2E) {describe(`crash safety (${engine.name})`, () => {
   it('SIGKILL at random moments: after restart every report is delivered exactly once', async () => {
     const cwd = tempDir();
     console.log(`crash test folder: ${cwd}`);
     const pki = testPki();
     cpSync(pki.dir, join(cwd, 'data', 'pki'), { recursive: true });
     const sim = await startSimulatorProcess(cwd);
-    const env = gatewayEnv(sim.url);
+    const env = gatewayEnv(sim.url, engine.env());
     let gw = await startGatewayProcess(cwd, env);
     const children: Child[] = [sim.child, gw.child];
     try {
@@ -91,4 +106,4 @@ describe('crash safety', () => {
       }
     }
   });
-});
+});}

@@ -19,8 +19,8 @@ export interface ProcessDeps {
   readonly outbox: OutboxStore;
   readonly clock: Clock;
   readonly ids: Ids;
-  /** The identity gate (src/core/ins), with the configured accepted OIDs bound. */
-  readonly identityGate: (report: LabReport) => IdentityDecision;
+  /** The identity gate (src/core/ins), with the configured accepted OIDs bound and the INS traits on record. */
+  readonly identityGate: (report: LabReport) => IdentityDecision | Promise<IdentityDecision>;
   /** Builds the CR-BIO CDA (and its PDF copy) for one version. */
   readonly build: (report: LabReport, version: DocumentVersion) => Promise<BuiltDocument>;
   readonly validator: DocumentValidator;
@@ -48,7 +48,7 @@ export async function processReceived(deps: ProcessDeps, t: Transmission): Promi
   }
 
   // The identity gate: only a qualified, consistent INS goes on.
-  const decision = deps.identityGate(report);
+  const decision = await deps.identityGate(report);
   // The decision is recorded in the same transaction as the state it leads to.
   const recordDecision = (tx: Executor): Promise<unknown> =>
     appendAudit(deps.db, tx, { type: 'identity.decision', actor, outcome: decision.outcome === 'pass' ? 'success' : 'failure', transmissionId: t.id, ...(t.insHash ? { subjectHash: t.insHash } : {}), details: { outcome: decision.outcome, reasons: decision.reasons.map((r) => r.code) } }, deps.clock.now(), deps.ids.uuid());

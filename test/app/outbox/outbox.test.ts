@@ -10,6 +10,8 @@ import { OutboxStore } from '../../../src/adapters/storage/outbox.js';
 import { rowToAudit } from '../../../src/adapters/storage/audit-store.js';
 import { verifyChain } from '../../../src/core/audit/chain.js';
 import { evaluateIdentity } from '../../../src/core/ins/gate.js';
+import { identityGateWithRecord } from '../../../src/app/identity-holds.js';
+import { InsTraitsStore } from '../../../src/adapters/insi/traits-store.js';
 import { processReceived, type ProcessDeps } from '../../../src/app/outbox/process.js';
 import { deliverOne, sweepExpired, type DeliverDeps } from '../../../src/app/outbox/deliver.js';
 import { createOutboxRunner } from '../../../src/app/outbox/runner.js';
@@ -115,6 +117,28 @@ for (const engine of ENGINES) {
       assert.ok((await store.get(id))?.issues.length, 'reasons kept');
       await deliverAll();
       assert.equal(dmp.submissions.length, 0);
+    });
+
+    it('a report whose strict traits disagree with the INS traits on record (earlier INSi answer) is held', async () => {
+      const traits = new InsTraitsStore(t.db, (ins) => `k:${ins}`);
+      // INSi answered, for this INS, the traits of another person (a parent's INS on a child's report).
+      await traits.record('279035121518989', '1.2.250.1.213.1.4.10', { birthName: 'PAT-TROIS', birthGivenNames: 'MARIE', sex: 'F', birthDate: '1952-11-02', birthPlaceCog: '51215' }, 'insi:RECSANSVITALE', clock.now());
+      const gated: ProcessDeps = { ...p, identityGate: identityGateWithRecord({ acceptedOids: ACCEPTED }, async (ins) => (await traits.get(ins))?.traits) };
+      const id = await submit(sampleReport({ accessionNumber: `A-${engine.name}-traits` }));
+      for (const x of await outbox.claimReceived('p', clock.now(), new Date(clock.now().getTime() + 1000), 100)) {
+        await processReceived(gated, x);
+      }
+      const held = await store.get(id);
+      assert.equal(held?.status, 'identity_hold');
+      assert.ok(held?.issues.some((i) => i.severity === 'error'), JSON.stringify(held?.issues));
+      // The same report without traits on record goes on.
+      const other = await submit(sampleReport({ accessionNumber: `A-${engine.name}-traits-2` }, { ins: { value: '180032B02040123', oid: '1.2.250.1.213.1.4.10' }, sex: 'M', birthDate: '1980-03-01', birthPlaceCog: '2B040' }));
+      for (const x of await outbox.claimReceived('p', clock.now(), new Date(clock.now().getTime() + 1000), 100)) {
+        await processReceived(gated, x);
+      }
+      assert.equal(await status(other), 'ready');
+      await deliverAll();
+      assert.equal(await status(other), 'delivered');
     });
 
     it("the patient's opposition ends in opposed, nothing sent", async () => {

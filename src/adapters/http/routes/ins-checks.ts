@@ -10,7 +10,7 @@ import { parseCheckCsv, parseCheckJson } from '../../../app/identity-check-input
 import { checkResultsToCsv, runInsChecks, type InsiSearchPort } from '../../../app/identity-checks.js';
 import type { RouteModule } from '../app.js';
 import { openInsi, type InsiSetup } from '../../insi/setup.js';
-import type { InsTraitsStore } from '../../insi/traits-store.js';
+import { InsTraitsStore } from '../../insi/traits-store.js';
 import { readBody, mediaType } from '../body.js';
 import { requireRole, state, type HttpDeps } from '../context.js';
 
@@ -80,5 +80,6 @@ export const insChecksFromConfig: RouteModule = (router, deps) => {
       throw e;
     }
   };
-  insCheckRoutes(get)(router, deps);
+  // Each INSi answer is kept (by keyed INS hash) so that the identity gate compares later reports with it.
+  insCheckRoutes(get, { traits: new InsTraitsStore(deps.db, deps.subjectHash) })(router, deps);
 };

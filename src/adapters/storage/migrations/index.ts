@@ -5,6 +5,7 @@
  */
 import { m001Foundation } from './001-foundation.js';
 import { m002Audit } from './002-audit.js';
+import { insTraitsMigration } from '../../insi/traits-store.js';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -21,4 +22,5 @@ export const t = (engine: Engine) => ({
   bigint: engine === 'sqlite' ? 'INTEGER' : 'BIGINT',
 });
 
-export const migrations: readonly Migration[] = [m001Foundation, m002Audit];
+// 003: INS traits on record from INSi answers (src/adapters/insi/traits-store.ts).
+export const migrations: readonly Migration[] = [m001Foundation, m002Audit, insTraitsMigration(3)];
