@@ -74,3 +74,39 @@ export async function storageCommit(db: Db): Promise<Rate> {
     await store.receive({ id, sender: 'BENCH', messageId: id, contentType: 'application/hl7-v2', raw }, [{ id: `t-${id}`, reportIndex: 0, accession: id, insHash: 'h', reportJson: report }], { actor: 'sil:bench' });
   }, 1500, 5);
 }
+
+/** The CDA XSD (libxml2-wasm, schema compiled once) on a generated CR-BIO document. */
+export async function xsdValidation(ansKit: string): Promise<Rate> {
+  const { CdaXsdValidator } = await import('../src/adapters/validation/xsd.js');
+  const v = new CdaXsdValidator(ansKit);
+  const xml = buildCrBio(loadReport('micro_v1'), versionFor(1, 'micro'), testSettings, { pdf: tinyPdf() }).xml;
+  return measure(() => v.validate(xml));
+}
+
+/** What one delivery signs: the VIHF assertion and the XAdES submission-set signature (xml-crypto, RSA-SHA256). */
+export async function deliverySignatures(): Promise<{ vihf: Rate; xades: Rate }> {
+  const { readFileSync } = await import('node:fs');
+  const { loadPkcs12Identity } = await import('../src/adapters/signing/keystore.js');
+  const { signedVihf } = await import('../src/adapters/signing/vihf.js');
+  const { signSubmissionSet } = await import('../src/adapters/signing/xades.js');
+  const { testPki } = await import('../test/helpers/pki.js');
+  const pki = testPki();
+  const signer = loadPkcs12Identity(readFileSync(pki.entities.structureSign.p12Path), pki.passphrase, new Date(), 'signature');
+  const settings = {
+    version: '3.0', nameId: 'RESP', subjectName: 'dmp-gateway', structureId: '1120459876', sectorOfActivity: 'SA25^1.2.250.1.71.4.2.4',
+    roles: [{ code: 'AUTOMATE', codeSystem: '1.2.250.1.213.1.1.4.6', displayName: 'Automate' }], authenticationMode: 'INDIRECTE' as const,
+    authnContextClassRef: 'urn:oasis:names:tc:SAML:2.0:ac:classes:TLSClient', lpsName: 'dmp-gateway', lpsVersion: '0.1.0', lpsHomologation: 'BENCH', digest: 'sha256' as const,
+  };
+  const cda = Buffer.from(buildCrBio(loadReport('micro_v1'), versionFor(1, 'micro'), testSettings, { pdf: tinyPdf() }).xml);
+  const vihf = await measure(() => signedVihf(signer, settings, { assertionId: `_${randomUUID()}`, issueInstant: new Date(), patientIns: { value: '279035121518989', oid: '1.2.250.1.213.1.4.10' } }));
+  const xades = await measure(() => signSubmissionSet(signer, { signatureId: `2.25.${Date.now()}`, submissionSetUniqueId: '2.25.1', documents: [{ uniqueId: '2.25.2', bytes: cda }], signingTime: new Date(), digest: 'sha256' }));
+  return { vihf, xades };
+}
+
+/** SOAP 1.2 + MTOM/XOP packaging of one ITI-41 with its CDA and XAdES parts. */
+export async function mtomEncoding(): Promise<Rate> {
+  const { buildMtom } = await import('../src/adapters/dmp/mtom.js');
+  const cda = Buffer.from(buildCrBio(loadReport('micro_v1'), versionFor(1, 'micro'), testSettings, { pdf: tinyPdf() }).xml);
+  const envelope = `<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body>${'<x/>'.repeat(200)}</s:Body></s:Envelope>`;
+  return measure(() => buildMtom(envelope, [{ contentId: 'doc-1@bench', contentType: 'text/xml', bytes: cda }, { contentId: 'sig-1@bench', contentType: 'text/xml', bytes: cda.subarray(0, 4000) }], { boundary: 'MIMEBoundary_bench', rootId: 'root@bench', action: 'urn:ihe:iti:2007:ProvideAndRegisterDocumentSet-b' }));
+}

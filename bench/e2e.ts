@@ -21,9 +21,13 @@ export const SIGNATURES_PER_REPORT = 2;
 
 export interface EndToEnd {
   readonly storage: 'sqlite' | 'postgres';
-  readonly offered: { readonly ratePerSecond: number; readonly reports: number; readonly latency: Rate; readonly deliveredPerSecond: number };
-  readonly saturation: { readonly reports: number; readonly deliveredPerSecond: number; readonly latency: Rate };
+  /** A fixed offered rate: intake (HTTP 202) and delivery (stored → DMP acknowledgement). */
+  readonly offered: { readonly ratePerSecond: number; readonly reports: number; readonly intake: Rate; readonly delivered: number; readonly deliveredPerSecond: number; readonly delivery: Rate };
+  /** Everything at once (64 in flight): what the whole path sustains. */
+  readonly saturation: { readonly reports: number; readonly intakePerSecond: number; readonly delivered: number; readonly deliveredPerSecond: number; readonly delivery: Rate };
   readonly peakRssMiB: number;
+  /** RSS with `queued` reports waiting (delivery paused), and after they are processed and queued for the DMP. */
+  readonly queued?: { readonly reports: number; readonly rssMiB: number };
 }
 
 const rssMiB = async (pid: number): Promise<number> => {
@@ -35,7 +39,38 @@ const rssMiB = async (pid: number): Promise<number> => {
 
 type Row = { created_at: string; updated_at: string; status: string };
 
-export async function endToEnd(options: { pg: boolean; rate: number; seconds: number; saturation: number }): Promise<EndToEnd> {
+/** Posts `count` reports, at most `inFlight` at a time, each not before its due time (if `rate`); client-side latencies. */
+const postAll = async (url: string, token: string, tag: string, count: number, inFlight: number, rate?: number): Promise<{ latencies: number[]; seconds: number; failed: number }> => {
+  const latencies: number[] = [];
+  let failed = 0;
+  let next = 0;
+  const t0 = Date.now();
+  await Promise.all(Array.from({ length: inFlight }, async () => {
+    while (next < count) {
+      const i = next++;
+      if (rate) {
+        const wait = t0 + (i * 1000) / rate - Date.now();
+        if (wait > 0) {
+          await sleep(wait);
+        }
+      }
+      const s0 = performance.now();
+      try {
+        const r = await postReport(url, token, oruMessage(i, tag));
+        if (r.status !== 202) {
+          failed++;
+        }
+        await r.arrayBuffer();
+      } catch {
+        failed++;
+      }
+      latencies.push(performance.now() - s0);
+    }
+  }));
+  return { latencies, seconds: (Date.now() - t0) / 1000, failed };
+};
+
+export async function endToEnd(options: { pg: boolean; rate: number; seconds: number; saturation: number; queued: number; waitSeconds: number }): Promise<EndToEnd> {
   const cwd = tempDir('dmp-gateway-bench-');
   cpSync(testPki().dir, join(cwd, 'data', 'pki'), { recursive: true });
   const sim = await startSimulatorProcess(cwd);
@@ -48,7 +83,7 @@ export async function endToEnd(options: { pg: boolean; rate: number; seconds: nu
     DMP_GATEWAY_OUTBOX_LEASE_MS: '60000',
     ...(options.pg ? { DMP_GATEWAY_DATABASE_URL: TEST_PG_URL, DMP_GATEWAY_DATABASE_SCHEMA: schema, DMP_GATEWAY_AUDIT_SUBJECT_KEY: 'b'.repeat(40) } : {}),
   });
-  const gw = await startGatewayProcess(cwd, env);
+  let gw = await startGatewayProcess(cwd, env);
   const token = tokensOf(join(cwd, 'data'))['sil'] ?? '';
   let peak = 0;
   const sampler = setInterval(() => {
@@ -74,58 +109,59 @@ export async function endToEnd(options: { pg: boolean; rate: number; seconds: nu
     const end = Date.now() + limitMs;
     let r = await rows();
     while (r.filter((x) => x.status === 'delivered').length < n && Date.now() < end) {
-      await sleep(250);
+      await sleep(500);
       r = await rows();
     }
     return r;
   };
-  const latencies = (r: Row[]): number[] => r.filter((x) => x.status === 'delivered').map((x) => Date.parse(x.updated_at) - Date.parse(x.created_at));
+  const delivery = (r: Row[]): number[] => r.filter((x) => x.status === 'delivered').map((x) => Date.parse(x.updated_at) - Date.parse(x.created_at));
+  const span = (r: Row[], from: number): number => (Math.max(...r.filter((x) => x.status === 'delivered').map((x) => Date.parse(x.updated_at))) - from) / 1000;
 
   try {
-    // Warm up (JIT, TLS session, schema compile).
-    for (let i = 0; i < 5; i++) {
-      await postReport(gw.url, token, oruMessage(i, 'WARM'));
-    }
+    const warm = await postAll(gw.url, token, 'WARM', 5, 1);
+    void warm;
     await waitDelivered(5, 60000);
-    const before = new Set((await rows()).map((x) => x.created_at));
 
-    // A fixed offered rate.
     const total = options.rate * options.seconds;
-    const started = Date.now();
-    const posts: Promise<unknown>[] = [];
-    for (let i = 0; i < total; i++) {
-      const due = started + (i * 1000) / options.rate;
-      const wait = due - Date.now();
-      if (wait > 0) {
-        await sleep(wait);
-      }
-      posts.push(postReport(gw.url, token, oruMessage(i, 'RATE')));
-    }
-    await Promise.all(posts);
-    const offeredRows = (await waitDelivered(total + 5, 600000)).filter((x) => !before.has(x.created_at));
-    const offeredLat = latencies(offeredRows);
-    const lastDelivered = Math.max(...offeredRows.map((x) => Date.parse(x.updated_at)));
-    const offered = { ratePerSecond: options.rate, reports: total, latency: summarize(offeredLat, 1), deliveredPerSecond: offeredLat.length / ((lastDelivered - started) / 1000) };
+    const t0 = Date.now();
+    const offeredPosts = await postAll(gw.url, token, 'RATE', total, 64, options.rate);
+    const offeredRows = (await waitDelivered(total + 5, options.waitSeconds * 1000)).filter((x) => Date.parse(x.created_at) >= t0);
+    const offeredDelivery = delivery(offeredRows);
 
-    // Saturation: everything at once (64 requests in flight), then drain.
-    const before2 = new Set((await rows()).map((x) => x.created_at));
-    const s0 = Date.now();
-    let next = 0;
-    await Promise.all(Array.from({ length: 64 }, async () => {
-      while (next < options.saturation) {
-        const i = next++;
-        await postReport(gw.url, token, oruMessage(i, 'SAT'));
-      }
-    }));
-    const satRows = (await waitDelivered(total + 5 + options.saturation, 900000)).filter((x) => !before2.has(x.created_at));
-    const satLat = latencies(satRows);
-    const satEnd = Math.max(...satRows.map((x) => Date.parse(x.updated_at)));
-    return {
+    const t1 = Date.now();
+    const satPosts = await postAll(gw.url, token, 'SAT', options.saturation, 64);
+    const satRows = (await waitDelivered(total + 5 + options.saturation, options.waitSeconds * 1000)).filter((x) => Date.parse(x.created_at) >= t1);
+    const satDelivery = delivery(satRows);
+
+    const result: EndToEnd = {
       storage: options.pg ? 'postgres' : 'sqlite',
-      offered: { ...offered, latency: { ...summarize(offeredLat, 1), perSecond: offered.deliveredPerSecond } },
-      saturation: { reports: options.saturation, deliveredPerSecond: satLat.length / ((satEnd - s0) / 1000), latency: summarize(satLat, 1) },
+      offered: {
+        ratePerSecond: options.rate,
+        reports: total,
+        intake: summarize(offeredPosts.latencies, offeredPosts.seconds),
+        delivered: offeredDelivery.length,
+        deliveredPerSecond: offeredDelivery.length / span(offeredRows, t0),
+        delivery: summarize(offeredDelivery, span(offeredRows, t0)),
+      },
+      saturation: {
+        reports: options.saturation,
+        intakePerSecond: options.saturation / satPosts.seconds,
+        delivered: satDelivery.length,
+        deliveredPerSecond: satDelivery.length / span(satRows, t1),
+        delivery: summarize(satDelivery, span(satRows, t1)),
+      },
       peakRssMiB: Math.round(peak),
     };
+    if (options.queued <= 0) {
+      return result;
+    }
+    // Memory with a queue: delivery paused (workers off), `queued` reports stored and waiting.
+    gw.child.kill('SIGTERM');
+    await gw.child.exited();
+    gw = await startGatewayProcess(cwd, { ...env, DMP_GATEWAY_OUTBOX_ENABLED: 'false' });
+    await postAll(gw.url, token, 'QUEUE', options.queued, 32);
+    const rss = await rssMiB(gw.child.proc.pid ?? 0);
+    return { ...result, queued: { reports: options.queued, rssMiB: Math.round(rss) } };
   } finally {
     clearInterval(sampler);
     gw.child.kill('SIGKILL');
