@@ -2,7 +2,7 @@
  * One HTTPS POST with mutual TLS (the structure's authentication certificate; the server checked against the
  * configured CA bundle). Tells apart "nothing was sent" (safe to retry) from "sent, no answer" (uncertain).
  */
-import { request } from 'node:https';
+import { Agent, request } from 'node:https';
 
 export interface TlsMaterial {
   readonly keyPem: string;
@@ -18,6 +18,20 @@ export type HttpResult =
   | { readonly kind: 'no_answer'; readonly reason: string };
 
 const TLS_ERROR = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|HANDSHAKE|ALERT/i;
+
+/**
+ * One keep-alive agent per set of TLS material (per route): a connection and its mutual-TLS handshake serve
+ * many documents instead of one. Idle sockets are unreferenced by node, so they never hold the process.
+ */
+const agents = new WeakMap<TlsMaterial, Agent>();
+const agentFor = (tls: TlsMaterial): Agent => {
+  let a = agents.get(tls);
+  if (!a) {
+    a = new Agent({ keepAlive: true, keepAliveMsecs: 1000, maxSockets: 32, maxFreeSockets: 8 });
+    agents.set(tls, a);
+  }
+  return a;
+};
 
 export const postOnce = (url: string, body: Buffer, headers: Readonly<Record<string, string>>, tls: TlsMaterial, timeoutMs: number): Promise<HttpResult> =>
   new Promise((resolvePromise) => {
@@ -49,7 +63,7 @@ export const postOnce = (url: string, body: Buffer, headers: Readonly<Record<str
       minVersion: 'TLSv1.2',
       maxVersion: 'TLSv1.2',
       rejectUnauthorized: true,
-      agent: false,
+      agent: agentFor(tls),
     }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
@@ -62,6 +76,10 @@ export const postOnce = (url: string, body: Buffer, headers: Readonly<Record<str
       done(sent() ? { kind: 'no_answer', reason: `no answer within ${timeoutMs} ms` } : { kind: 'not_sent', reason: `could not send within ${timeoutMs} ms`, tls: false });
     }, timeoutMs);
     req.on('socket', (socket) => {
+      if (req.reusedSocket) {
+        connected = true; // a kept-alive connection: its handshake is long done
+        return;
+      }
       socket.once('secureConnect', () => {
         connected = true;
       });

@@ -27,6 +27,11 @@ export interface OutboxRunner {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref());
+/**
+ * Lets pending I/O (HTTP intake, MLLP, TLS) run. With SQLite every storage call resolves as a microtask, so
+ * without this a batch of documents would hold the event loop from its first item to its last.
+ */
+const yieldToIo = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 export function createOutboxRunner(p: ProcessDeps, d: DeliverDeps, options: RunnerOptions, logger: Logger): OutboxRunner {
   let running = false;
@@ -38,6 +43,7 @@ export function createOutboxRunner(p: ProcessDeps, d: DeliverDeps, options: Runn
     const now = p.clock.now();
     const claimed = await p.outbox.claimReceived(d.owner, now, new Date(now.getTime() + d.leaseMs), options.batch);
     for (const t of claimed) {
+      await yieldToIo();
       try {
         await processReceived(p, t);
       } catch (e) {
@@ -59,6 +65,7 @@ export function createOutboxRunner(p: ProcessDeps, d: DeliverDeps, options: Runn
   };
 
   const deliverOnce = async (): Promise<number> => {
+    await yieldToIo();
     await sweepExpired(d, inFlightIds);
     const free = options.concurrency - inFlight.size;
     if (free <= 0) {
