@@ -4,7 +4,6 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { createApp } from '../../src/adapters/http/app.js';
 import { routeModules } from '../../src/main.js';
-import { insTraitsMigration } from '../../src/adapters/insi/traits-store.js';
 import { sqliteTestDb, type TestDb } from '../helpers/db.js';
 import { httpDeps } from '../helpers/http-deps.js';
 import { sampleReport } from '../helpers/reports.js';
@@ -21,9 +20,6 @@ describe('dashboard: identity hold page', () => {
     t = await sqliteTestDb();
     h = httpDeps(t.db);
     app = createApp(h.deps, routeModules);
-    for (const sql of insTraitsMigration(99).up('sqlite')) {
-      await t.db.execute(sql);
-    }
     // INSi said: first names DOMINIQUE MARIE-LOUISE; the SIL sent DOMINIQUE MARIE.
     await t.db.execute('INSERT INTO ins_traits (ins_hash, oid, traits_json, source, answered_at) VALUES (?, ?, ?, ?, ?)', [h.deps.subjectHash(INS), '1.2.250.1.213.1.4.10', JSON.stringify({ birthName: 'PAT-TROIS', birthGivenNames: 'DOMINIQUE MARIE-LOUISE', sex: 'F', birthDate: '1979-03-28', birthPlaceCog: '51215' }), 'insi', '2026-02-01T10:00:00.000Z']);
     const report = sampleReport({}, { birthGivenNames: 'DOMINIQUE MARIE' });

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { InsTraitsStore, insTraitsMigration } from '../../../src/adapters/insi/traits-store.js';
+import { InsTraitsStore } from '../../../src/adapters/insi/traits-store.js';
 import { identityGateWithRecord } from '../../../src/app/identity-holds.js';
 import { subjectHash } from '../../../src/core/audit/chain.js';
 import { ENGINES, type TestDb } from '../../helpers/db.js';
@@ -14,10 +14,7 @@ for (const engine of ENGINES) {
     let t: TestDb;
     let store: InsTraitsStore;
     before(async () => {
-      t = await engine.open();
-      for (const sql of insTraitsMigration(900).up(t.db.engine)) {
-        await t.db.execute(sql);
-      }
+      t = await engine.open(); // the ins_traits table comes with migration 003
       store = new InsTraitsStore(t.db, (ins) => subjectHash('k-test', ins));
     });
     after(() => t.dispose());
