@@ -72,6 +72,17 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       assert.deepEqual(await counts(t), before);
     });
 
+    it('counts what it received in dmp_gateway_reports_received_total', async () => {
+      const value = async (outcome: string): Promise<number> => Number((await h.deps.metrics.reportsReceived.get()).values.find((v) => v.labels['outcome'] === outcome && v.labels['format'] === 'hl7v2')?.value ?? 0);
+      const [accepted, duplicate, rejected] = [await value('accepted'), await value('duplicate'), await value('rejected')];
+      assert.ok(accepted >= 1, 'the first test stored one');
+      await post(HL7, 'application/hl7-v2');
+      await post(Buffer.from('not hl7 at all'), 'application/hl7-v2');
+      assert.equal(await value('accepted'), accepted);
+      assert.equal(await value('duplicate'), duplicate + 1);
+      assert.equal(await value('rejected'), rejected + 1);
+    });
+
     it('keeps Latin-1 bytes as they came and reads them right', async () => {
       const r = await post(LATIN1, 'application/hl7-v2');
       assert.equal(r.status, 202);
@@ -91,6 +102,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
 
     it('refuses a bad message with problem+json naming code and path, storing nothing', async () => {
       const before = await counts(t);
+      const rejectedBefore = (await t.db.query("SELECT id FROM audit_events WHERE type = 'report.rejected'")).length;
       const r = await post(BAD, 'application/hl7-v2');
       assert.equal(r.status, 422);
       assert.match(r.headers['content-type'] ?? '', /application\/problem\+json/);
@@ -98,9 +110,9 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       assert.deepEqual(r.body.issues[0], { severity: 'error', code: 'HL7_DATE_INVALID', path: 'PID[1].7', message: 'PID-7 birth date is invalid: month 13 does not exist.' });
       assert.ok(!JSON.stringify(r.body).includes('MARTIN'));
       assert.deepEqual(await counts(t), before);
-      const rejected = await t.db.query<{ details: string }>("SELECT details FROM audit_events WHERE type = 'report.rejected'");
-      assert.equal(rejected.length, 1);
-      assert.match(rejected[0]?.details ?? '', /HL7_DATE_INVALID/);
+      const rejected = await t.db.query<{ details: string }>("SELECT details FROM audit_events WHERE type = 'report.rejected' ORDER BY seq");
+      assert.equal(rejected.length, rejectedBefore + 1);
+      assert.match(rejected.at(-1)?.details ?? '', /HL7_DATE_INVALID/);
     });
 
     it('refuses non-JSON FHIR (400), unknown media types (415), a too-large body (413)', async () => {

@@ -20,10 +20,10 @@ const FORMATS: Readonly<Record<string, IntakeFormat>> = {
 };
 
 /** The intake use case over the HTTP dependencies (also used by the MLLP listener in main.ts). */
-export const intakeFor = (deps: Pick<HttpDeps, 'transmissions' | 'ids' | 'subjectHash' | 'audit' | 'config'>): Intake => {
+export const intakeFor = (deps: Pick<HttpDeps, 'transmissions' | 'ids' | 'subjectHash' | 'audit' | 'config' | 'metrics'>): Intake => {
   const limit = deps.config.http.bodyLimitBytes;
   const labOid = deps.config.lab.oid;
-  return createIntake({
+  const inner = createIntake({
     store: deps.transmissions,
     ids: deps.ids,
     subjectHash: deps.subjectHash,
@@ -33,6 +33,19 @@ export const intakeFor = (deps: Pick<HttpDeps, 'transmissions' | 'ids' | 'subjec
     },
     auditRejection: (e) => deps.audit({ type: 'report.rejected', actor: e.actor, outcome: 'failure', details: e.details }),
   });
+  // dmp_gateway_reports_received_total{format, outcome}: accepted, duplicate or rejected, over HTTP and MLLP alike.
+  return {
+    async receive(req) {
+      try {
+        const r = await inner.receive(req);
+        deps.metrics.reportsReceived.inc({ format: req.format, outcome: r.duplicate ? 'duplicate' : 'accepted' });
+        return r;
+      } catch (e) {
+        deps.metrics.reportsReceived.inc({ format: req.format, outcome: 'rejected' });
+        throw e;
+      }
+    },
+  };
 };
 
 export const reportRoutes = (router: Router, deps: HttpDeps): void => {
