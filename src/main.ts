@@ -6,7 +6,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { DestinationStream } from 'pino';
 import type { Config } from './config/config.js';
 import { redactedConfig } from './config/config.js';
@@ -181,4 +181,3 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   };
 }
 
-export const dataPath = (config: Config, ...parts: string[]): string => join(config.dataDir, ...parts);

@@ -9,6 +9,7 @@ import { GatewayError, isGatewayError } from '../core/errors/index.js';
 import type { LabReport } from '../core/report/model.js';
 import type { Issue } from '../core/validation/issue.js';
 import type { Ids } from './ports.js';
+import type { TransmissionStore } from '../adapters/storage/transmissions.js';
 
 export type IntakeFormat = 'hl7v2' | 'fhir';
 
@@ -22,20 +23,8 @@ export interface ParsedInput {
 export type IntakeParsers = Readonly<Record<IntakeFormat, (raw: Buffer) => ParsedInput>>;
 
 /** The storage the use case needs (adapters/storage TransmissionStore.receive). */
-export interface IntakeStore {
-  receive(
-    inbound: { readonly id: string; readonly sender: string; readonly messageId: string; readonly contentType: string; readonly raw: Buffer },
-    transmissions: readonly {
-      readonly id: string;
-      readonly reportIndex: number;
-      readonly accession: string;
-      readonly insHash: string | null;
-      readonly reportJson: string;
-      readonly issues?: readonly Issue[];
-    }[],
-    audit: { readonly actor: string; readonly subjectHash?: string; readonly details?: Readonly<Record<string, unknown>> },
-  ): Promise<{ duplicate: boolean; transmissions: readonly { readonly id: string; readonly status: string }[] }>;
-}
+/** The one storage call intake needs: raw bytes, report and transmission in one transaction, idempotent. */
+export type IntakeStore = Pick<TransmissionStore, 'receive'>;
 
 export interface IntakeDeps {
   readonly store: IntakeStore;

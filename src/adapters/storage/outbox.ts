@@ -50,16 +50,7 @@ export class OutboxStore {
           WHERE d.transmission_id = transmissions.id AND pt.status NOT IN ('delivered', 'failed', 'rejected', 'opposed')
         )
       ORDER BY created_at, id LIMIT ${Math.max(1, Math.floor(limit))}`;
-    return this.db.transaction(async (tx) => {
-      const ids = await tx.query<{ id: string }>(this.db.engine === 'postgres' ? `${pick} FOR UPDATE OF transmissions SKIP LOCKED` : pick, [nowIso, nowIso]);
-      if (ids.length === 0) {
-        return [];
-      }
-      const list = ids.map((r) => r.id);
-      await tx.execute(`UPDATE transmissions SET lease_owner = ?, lease_until = ? WHERE id IN (${list.map(() => '?').join(', ')})`, [owner, leaseUntil.toISOString(), ...list]);
-      const rows = await tx.query(`SELECT * FROM transmissions WHERE id IN (${list.map(() => '?').join(', ')}) ORDER BY created_at, id`, list);
-      return rows.map(rowToTransmission);
-    });
+    return this.lease(pick, [nowIso, nowIso], owner, leaseUntil);
   }
 
   /** Received transmissions waiting to be processed (identity gate, build, validation). */
@@ -72,14 +63,23 @@ export class OutboxStore {
           AND (o.created_at < transmissions.created_at OR (o.created_at = transmissions.created_at AND o.id < transmissions.id))
       )
       ORDER BY created_at, id LIMIT ${Math.max(1, Math.floor(limit))}`;
+    return this.lease(pick, [nowIso], owner, leaseUntil);
+  }
+
+  /**
+   * Runs `pick` (a SELECT of ids), locking the rows on PostgreSQL (SKIP LOCKED: another instance takes others),
+   * gives them to `owner` until `leaseUntil`, and returns them — one transaction.
+   */
+  private lease(pick: string, params: readonly string[], owner: string, leaseUntil: Date): Promise<Transmission[]> {
     return this.db.transaction(async (tx) => {
-      const ids = await tx.query<{ id: string }>(this.db.engine === 'postgres' ? `${pick} FOR UPDATE OF transmissions SKIP LOCKED` : pick, [nowIso]);
+      const ids = await tx.query<{ id: string }>(this.db.engine === 'postgres' ? `${pick} FOR UPDATE OF transmissions SKIP LOCKED` : pick, params);
       if (ids.length === 0) {
         return [];
       }
       const list = ids.map((r) => r.id);
-      await tx.execute(`UPDATE transmissions SET lease_owner = ?, lease_until = ? WHERE id IN (${list.map(() => '?').join(', ')})`, [owner, leaseUntil.toISOString(), ...list]);
-      return (await tx.query(`SELECT * FROM transmissions WHERE id IN (${list.map(() => '?').join(', ')}) ORDER BY created_at, id`, list)).map(rowToTransmission);
+      const marks = list.map(() => '?').join(', ');
+      await tx.execute(`UPDATE transmissions SET lease_owner = ?, lease_until = ? WHERE id IN (${marks})`, [owner, leaseUntil.toISOString(), ...list]);
+      return (await tx.query(`SELECT * FROM transmissions WHERE id IN (${marks}) ORDER BY created_at, id`, list)).map(rowToTransmission);
     });
   }
 
