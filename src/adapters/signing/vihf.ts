@@ -7,7 +7,7 @@ import { SignedXml } from 'xml-crypto';
 import { GatewayError } from '../../core/errors/index.js';
 import { NS } from '../../core/xds/constants.js';
 import { newDocument, serialize, type XmlBuilder } from '../../core/xds/dom.js';
-import { ALG, digestUri, signatureUri, type DigestName } from './algorithms.js';
+import { ALG, digestUri, preparedSigner, signatureUri, type DigestName } from './algorithms.js';
 import type { CertificateIdentity } from './keystore.js';
 
 export interface VihfCode {
@@ -88,9 +88,11 @@ export const buildVihfAssertion = (cert: CertificateIdentity, s: VihfSettings, r
 /** Signs the assertion: ds:Signature after saml2:Issuer (SAML schema order), KeyInfo with the certificate. */
 export const signVihf = (assertionXml: string, cert: CertificateIdentity, digest: DigestName): string => {
   try {
+    const prepared = preparedSigner(cert);
     const sig = new SignedXml({
-      privateKey: cert.keyPem,
+      privateKey: prepared.privateKey,
       publicCert: cert.certPem,
+      getKeyInfoContent: prepared.keyInfo,
       signatureAlgorithm: signatureUri(digest),
       canonicalizationAlgorithm: ALG.excC14n,
     });

@@ -7,7 +7,7 @@
 import { SignedXml } from 'xml-crypto';
 import { GatewayError } from '../../core/errors/index.js';
 import { NS, SIGNATURE_ENTRY } from '../../core/xds/constants.js';
-import { ALG, digestUri, signatureUri, type DigestName } from './algorithms.js';
+import { ALG, digestUri, preparedSigner, signatureUri, type DigestName } from './algorithms.js';
 import { digestBase64, type CertificateIdentity } from './keystore.js';
 
 export interface XadesRequest {
@@ -41,9 +41,11 @@ export const signSubmissionSet = (cert: CertificateIdentity, r: XadesRequest): s
     + '</xades:SignedSignatureProperties><xades:SignedDataObjectProperties/></xades:SignedProperties></xades:QualifyingProperties>';
   const purpose = `<ds:SignatureProperties><ds:SignatureProperty Id="purposeOfSignature" Target="#${esc(r.signatureId)}">${SIGNATURE_ENTRY.purposeOfSignature}</ds:SignatureProperty></ds:SignatureProperties>`;
   try {
+    const prepared = preparedSigner(cert);
     const sig = new SignedXml({
-      privateKey: cert.keyPem,
+      privateKey: prepared.privateKey,
       publicCert: cert.certPem,
+      getKeyInfoContent: prepared.keyInfo,
       signatureAlgorithm: signatureUri(r.digest),
       canonicalizationAlgorithm: ALG.c14nWithComments,
       objects: [{ content: purpose }, { content: manifest }, { content: qualifying }],
