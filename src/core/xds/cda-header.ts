@@ -98,11 +98,37 @@ const person = (entity: Element | undefined, personName: string): CdaPerson | un
   };
 };
 
-export const readCdaHeader = (xml: string): { header?: CdaHeader; issues: Issue[] } => {
+/** The body's start: the root's last child `component` holding structuredBody or nonXMLBody (CDA R2 §4.3). */
+const BODY_START = /<([A-Za-z_][\w.-]*:)?component\b[^>]*>\s*(?:<!--[\s\S]*?-->\s*)*<([A-Za-z_][\w.-]*:)?(?:structuredBody|nonXMLBody)\b/;
+
+/**
+ * The document without its body: the header is all XDS metadata needs, and the body (results, the PDF copy in
+ * base64) is most of the bytes. Undefined when the body cannot be told apart; then the whole document is read.
+ */
+export const withoutBody = (xml: string): string | undefined => {
+  const m = BODY_START.exec(xml);
+  const end = xml.lastIndexOf('</');
+  return m && end > m.index ? xml.slice(0, m.index) + xml.slice(end) : undefined;
+};
+
+const documentElement = (xml: string, whole: boolean): Element | null => {
+  const header = whole ? undefined : withoutBody(xml);
+  if (header !== undefined) {
+    try {
+      return parseXml(header).documentElement;
+    } catch {
+      // fall through: the whole document, which names the real problem
+    }
+  }
+  return parseXml(xml).documentElement;
+};
+
+/** `whole`: parse the body too (tests compare both ways). */
+export const readCdaHeader = (xml: string, options: { readonly whole?: boolean } = {}): { header?: CdaHeader; issues: Issue[] } => {
   const issues: Issue[] = [];
   let root: Element | null;
   try {
-    root = parseXml(xml).documentElement;
+    root = documentElement(xml, options.whole === true);
   } catch (e) {
     return { issues: [issue('error', 'XDS_DOCUMENT_UNREADABLE', '/', (e as Error).message)] };
   }
