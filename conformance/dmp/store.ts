@@ -1,5 +1,5 @@
-/** Persistence of the simulated DMP under --data DIR: registry.json (atomic rewrite) and the documents' bytes. */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+/** Persistence of the simulated DMP under --data DIR: registry.jsonl (an append-only journal) and the documents' bytes. */
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface SimDocument {
@@ -25,14 +25,58 @@ export interface SimDocument {
   readonly file: string;
 }
 
+/** One line of registry.jsonl: what one commit added and deprecated. */
+interface CommitRecord {
+  readonly added: readonly SimDocument[];
+  readonly deprecated: readonly { readonly entryUuid: string; readonly at: string; readonly by: string }[];
+}
+
+/**
+ * The registry is kept in memory, indexed by uniqueId and entryUuid, and persisted as an append-only journal
+ * (registry.jsonl, one line per commit, written before the submission is answered): a commit costs the size of
+ * what it adds, not the size of the registry. Reopening replays the journal; a torn last line (a crash while
+ * appending) is the commit that was never answered, and is dropped.
+ */
 export class SimStore {
-  private docs: SimDocument[] = [];
+  private readonly docs: SimDocument[] = [];
+  private readonly byUnique = new Map<string, SimDocument>();
+  private readonly byEntry = new Map<string, SimDocument>();
+  private readonly journal: string;
 
   constructor(private readonly dir: string) {
     mkdirSync(join(dir, 'documents'), { recursive: true });
-    const f = join(dir, 'registry.json');
-    if (existsSync(f)) {
-      this.docs = (JSON.parse(readFileSync(f, 'utf8')) as { documents: SimDocument[] }).documents;
+    this.journal = join(dir, 'registry.jsonl');
+    if (existsSync(this.journal)) {
+      const text = readFileSync(this.journal, 'utf8');
+      if (text.length > 0 && !text.endsWith('\n')) {
+        writeFileSync(this.journal, text.slice(0, text.lastIndexOf('\n') + 1)); // so that the next line starts clean
+      }
+      for (const line of text.split('\n')) {
+        let record: CommitRecord;
+        try {
+          record = JSON.parse(line) as CommitRecord;
+        } catch {
+          continue;
+        }
+        this.apply(record);
+      }
+    }
+  }
+
+  private apply(r: CommitRecord): void {
+    for (const d of r.added) {
+      const doc = { ...d };
+      this.docs.push(doc);
+      this.byUnique.set(doc.uniqueId, doc);
+      this.byEntry.set(doc.entryUuid, doc);
+    }
+    for (const x of r.deprecated) {
+      const old = this.byEntry.get(x.entryUuid);
+      if (old) {
+        old.status = 'deprecated';
+        old.deprecatedAt = x.at;
+        old.replacedBy = x.by;
+      }
     }
   }
 
@@ -41,31 +85,28 @@ export class SimStore {
   }
 
   byUniqueId(uniqueId: string): SimDocument | undefined {
-    return this.docs.find((d) => d.uniqueId === uniqueId);
+    return this.byUnique.get(uniqueId);
   }
 
   byEntryUuid(entryUuid: string): SimDocument | undefined {
-    return this.docs.find((d) => d.entryUuid === entryUuid);
+    return this.byEntry.get(entryUuid);
   }
 
-  /** Adds documents, deprecating the replaced ones, then writes the registry atomically. */
+  /** Adds documents, deprecating the replaced ones: the bytes first, then one journal line, then memory. */
   commit(added: readonly { readonly doc: Omit<SimDocument, 'file'>; readonly bytes: Buffer }[], now: Date): void {
+    const docs: SimDocument[] = [];
+    const deprecated: { entryUuid: string; at: string; by: string }[] = [];
     for (const { doc, bytes } of added) {
       const file = `${doc.entryUuid.replace(/[^A-Za-z0-9-]/g, '_')}.xml`;
       writeFileSync(join(this.dir, 'documents', file), bytes);
-      this.docs.push({ ...doc, file });
-      if (doc.replaces) {
-        const old = this.byEntryUuid(doc.replaces);
-        if (old) {
-          old.status = 'deprecated';
-          old.deprecatedAt = now.toISOString();
-          old.replacedBy = doc.entryUuid;
-        }
+      docs.push({ ...doc, file });
+      if (doc.replaces && (this.byEntry.has(doc.replaces) || added.some((a) => a.doc.entryUuid === doc.replaces))) {
+        deprecated.push({ entryUuid: doc.replaces, at: now.toISOString(), by: doc.entryUuid });
       }
     }
-    const tmp = join(this.dir, 'registry.json.tmp');
-    writeFileSync(tmp, JSON.stringify({ documents: this.docs }, null, 2));
-    renameSync(tmp, join(this.dir, 'registry.json'));
+    const record: CommitRecord = { added: docs, deprecated };
+    appendFileSync(this.journal, `${JSON.stringify(record)}\n`);
+    this.apply(record);
   }
 
   bytesOf(d: SimDocument): Buffer {
