@@ -171,7 +171,7 @@ export const startDmpSimulator = async (o: DmpSimulatorOptions): Promise<DmpSimu
       sendFault(res, 'Sender', 'ActionNotSupported', `WS-Addressing Action must be ${expected}, with MessageID and To`);
       return;
     }
-    const vihf = checkVihf(soap.envelope, doc, o.pki.caBundle, new Date());
+    const vihf = checkVihf(doc, o.pki.caBundle, new Date());
     if (vihf.problems.length > 0) {
       const first = vihf.problems.find((p) => p.subcode === 'FailedAuthentication') ?? vihf.problems[0];
       sendFault(res, 'Sender', `wsse:${first?.subcode ?? 'InvalidSecurity'}`, vihf.problems.map((p) => p.text).join('; '));

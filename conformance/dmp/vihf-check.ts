@@ -2,7 +2,7 @@
  * The simulator's check of the WS-Security header: the VIHF assertion, its enveloped signature (xml-crypto),
  * the signing certificate (test CA) and the DMP attributes (standards.md §4.3).
  */
-import type { Document, Element } from '@xmldom/xmldom';
+import { XMLSerializer, type Document, type Element } from '@xmldom/xmldom';
 import { SignedXml } from 'xml-crypto';
 import { certFromBase64, chainsToBundle, insKeyValid, rfc2253 } from './pki-check.js';
 import { descendants, kid, kids, NSS, txt } from './xml.js';
@@ -17,7 +17,7 @@ export interface VihfResult {
 const REQUIRED_PLAIN = ['VIHF_Version', 'Authentification_Mode', 'Identifiant_Structure', 'Secteur_Activite', 'urn:oasis:names:tc:xspa:1.0:subject:subject-id',
   'urn:oasis:names:tc:xacml:2.0:resource:resource-id', 'Ressource_URN', 'LPS_Nom', 'LPS_Version', 'LPS_ID_HOMOLOGATION_DMP'] as const;
 
-export const checkVihf = (envelopeXml: string, doc: Document, caBundle: string, now: Date): VihfResult => {
+export const checkVihf = (doc: Document, caBundle: string, now: Date): VihfResult => {
   const problems: { subcode: 'InvalidSecurity' | 'FailedAuthentication'; text: string }[] = [];
   const header = kid(doc.documentElement, NSS.soap, 'Header');
   const security = kid(header, NSS.wsse, 'Security');
@@ -58,7 +58,9 @@ export const checkVihf = (envelopeXml: string, doc: Document, caBundle: string, 
         v.loadSignature(sig);
         let ok = false;
         try {
-          ok = v.checkSignature(envelopeXml);
+          // The assertion on its own (it is self-contained under exclusive C14N): the reference is looked up in
+          // the assertion, not in the whole envelope, so nothing outside it can stand in for it.
+          ok = v.checkSignature(new XMLSerializer().serializeToString(assertion));
         } catch (e) {
           problems.push({ subcode: 'FailedAuthentication', text: `VIHF signature: ${(e as Error).message}` });
         }
