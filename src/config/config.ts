@@ -72,6 +72,8 @@ export interface Config {
     readonly maxAgeHours: number;
     readonly breakerThreshold: number;
     readonly breakerCooldownMs: number;
+    /** Build and check documents in a worker thread (outbox.documentWorker). */
+    readonly documentWorker: boolean;
   };
   readonly retention: { readonly days: number };
   readonly sil: { readonly clientCertFingerprints: readonly string[] };

@@ -81,6 +81,7 @@ export const settings: readonly Setting[] = [
   { key: 'outbox.maxAgeHours', env: 'DMP_GATEWAY_OUTBOX_MAX_AGE_HOURS', type: int(1, 8760), default: 72, description: 'Age after which an undelivered transmission is failed (dead letter, replayable).' },
   { key: 'outbox.breakerThreshold', env: 'DMP_GATEWAY_OUTBOX_BREAKER_THRESHOLD', type: int(1, 1000), default: 5, description: 'Consecutive transient failures that open the circuit breaker (sending pauses).' },
   { key: 'outbox.breakerCooldownMs', env: 'DMP_GATEWAY_OUTBOX_BREAKER_COOLDOWN_MS', type: int(10, 3600000), default: 30000, description: 'How long the breaker stays open before one trial send.' },
+  { key: 'outbox.documentWorker', env: 'DMP_GATEWAY_OUTBOX_DOCUMENT_WORKER', type: bool, default: true, description: 'Build and check documents (PDF copy, CDA, conformance gate) in a worker thread, so that intake and delivery are not held up; false runs them on the main thread.' },
   { key: 'retention.days', env: 'DMP_GATEWAY_RETENTION_DAYS', type: int(1, 36500), default: 90, description: 'Raw inputs and document bodies of finished transmissions are dropped after this many days (hashes and the audit trail stay).' },
   // --- access: client certificates for the SIL (issue 8) ---
   { key: 'http.tlsP12', env: 'DMP_GATEWAY_HTTP_TLS_P12', type: str, description: "PKCS#12 of the gateway's own HTTPS server certificate (passphrase pki.passphrase). When set, HTTPS with optional client certificates also listens on http.tlsPort." },

@@ -12,10 +12,11 @@ import type { TransmissionStore } from '../adapters/storage/transmissions.js';
 import { OutboxStore } from '../adapters/storage/outbox.js';
 import type { GatewayMetrics } from '../adapters/metrics/registry.js';
 import { createConformanceGate } from '../adapters/validation/gate.js';
-import { renderReportPdf } from '../adapters/pdf/render.js';
+import { buildDocument } from '../adapters/workers/build.js';
+import { DocumentWorker } from '../adapters/workers/pool.js';
 import { createDmpRoute } from '../adapters/dmp/factory.js';
 import { startDmpSimulator, type DmpSimulator } from '../../conformance/dmp/index.js';
-import { buildCrBio, type CdaSettings } from '../core/cda/index.js';
+import type { CdaSettings } from '../core/cda/index.js';
 import { GatewayError } from '../core/errors/index.js';
 import { identityGateWithRecord } from '../app/identity-holds.js';
 import { InsTraitsStore } from '../adapters/insi/traits-store.js';
@@ -108,7 +109,12 @@ export async function startPipeline(deps: PipelineDeps): Promise<Pipeline> {
   const route = createDmpRoute(routeConfig, { clock: deps.clock, ids: deps.ids, beforeRequest: () => limiter.take() });
 
   const cdaSettings = cdaSettingsFrom(config);
-  const gate = await createConformanceGate(ansKit ? { ansKit, schematron: config.conformance.schematron } : {});
+  const gateOptions = ansKit ? { ansKit, schematron: config.conformance.schematron } : {};
+  // The CPU-heavy part of processing (PDF, CDA, conformance gate) in a worker thread, or on this one.
+  const worker = config.outbox.documentWorker ? new DocumentWorker({ cdaSettings, gate: gateOptions }) : undefined;
+  const documents: Pick<ProcessDeps, 'build' | 'validator'> = worker
+    ? { build: (report, version) => worker.build(report, version), validator: { validate: (xml) => worker.validate(xml) } }
+    : { build: (report, version) => buildDocument(report, version, cdaSettings), validator: await createConformanceGate(gateOptions) };
   const outbox = new OutboxStore(deps.db);
   const traits = new InsTraitsStore(deps.db, deps.subjectHash);
   const processDeps: ProcessDeps = {
@@ -119,12 +125,8 @@ export async function startPipeline(deps: PipelineDeps): Promise<Pipeline> {
     ids: deps.ids,
     // The gate compares the report's strict traits with the INS traits of an earlier INSi answer, when held.
     identityGate: identityGateWithRecord(config.ins, async (ins) => (await traits.get(ins))?.traits),
-    build: async (report, version) => {
-      // The SIL's PDF when it sent one; otherwise the gateway renders one (pdf-lib).
-      const pdf = report.pdf ? undefined : await renderReportPdf(report, cdaSettings, version.effectiveTime);
-      return buildCrBio(report, version, cdaSettings, pdf ? { pdf } : {});
-    },
-    validator: gate,
+    // The SIL's PDF when it sent one; otherwise the gateway renders one (pdf-lib).
+    ...documents,
     formatTime: parisTime,
   };
   const o = config.outbox;
@@ -166,6 +168,7 @@ export async function startPipeline(deps: PipelineDeps): Promise<Pipeline> {
       clearInterval(metricsTimer);
       clearInterval(retentionTimer);
       await runner.stop();
+      await worker?.close();
       await (route).close?.();
       await simulator?.close();
     },

@@ -1,0 +1,98 @@
+/**
+ * The main thread's side of the document worker: one worker thread, started on first use, doing the CPU-heavy
+ * part of processing (PDF, CDA, conformance gate) so that intake and delivery are not held up by it.
+ * A worker that dies fails its jobs with DOCUMENT_WORKER_FAILED (the document is then quarantined, nothing is
+ * sent; `replay` takes it again) and the next job starts a new worker.
+ */
+import { Worker } from 'node:worker_threads';
+import { GatewayError } from '../../core/errors/index.js';
+import type { LabReport } from '../../core/report/model.js';
+import type { BuiltDocument, CdaSettings, DocumentVersion } from '../../core/cda/index.js';
+import type { Issue } from '../../core/validation/issue.js';
+import type { DocumentJob, DocumentJobResult, DocumentWorkerData } from './protocol.js';
+
+export interface DocumentWorkerOptions {
+  readonly cdaSettings: CdaSettings;
+  readonly gate: { readonly ansKit?: string; readonly schematron?: boolean };
+}
+
+type Pending = { resolve: (r: DocumentJobResult) => void; reject: (e: Error) => void };
+type Job = DocumentJob extends infer J ? (J extends DocumentJob ? Omit<J, 'id'> : never) : never;
+
+const BOOT = new URL('./boot.mjs', import.meta.url);
+const ENTRY = new URL('./document-worker.ts', import.meta.url).href;
+
+export class DocumentWorker {
+  private worker: Worker | undefined;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private closed = false;
+
+  constructor(private readonly o: DocumentWorkerOptions) {}
+
+  private start(): Worker {
+    const data: DocumentWorkerData = { entry: ENTRY, cdaSettings: this.o.cdaSettings, gate: this.o.gate };
+    const w = new Worker(BOOT, { workerData: data });
+    w.on('message', (r: DocumentJobResult) => {
+      const p = this.pending.get(r.id);
+      if (p) {
+        this.pending.delete(r.id);
+        p.resolve(r);
+      }
+    });
+    const fail = (why: string): void => {
+      if (this.worker === w) {
+        this.worker = undefined;
+      }
+      for (const [id, p] of this.pending) {
+        this.pending.delete(id);
+        p.reject(new GatewayError('DOCUMENT_WORKER_FAILED', `The document worker stopped (${why}); the document was not built.`));
+      }
+    };
+    w.on('error', (e) => fail(e.message));
+    w.on('exit', (code) => fail(`exit code ${code}`));
+    return w;
+  }
+
+  private async run(job: Job): Promise<DocumentJobResult> {
+    if (this.closed) {
+      throw new GatewayError('DOCUMENT_WORKER_FAILED', 'The document worker is closed.');
+    }
+    this.worker ??= this.start();
+    const id = this.nextId++;
+    const w = this.worker;
+    const r = await new Promise<DocumentJobResult>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      w.postMessage({ ...job, id });
+    });
+    if (!r.ok) {
+      throw new Error(r.message);
+    }
+    return r;
+  }
+
+  async build(report: LabReport, version: DocumentVersion): Promise<BuiltDocument> {
+    const r = await this.run({ kind: 'build', report, version });
+    if (!r.ok || !r.built) {
+      throw new Error('the document worker returned no document');
+    }
+    return r.built;
+  }
+
+  async validate(xml: string): Promise<readonly Issue[]> {
+    const r = await this.run({ kind: 'validate', xml });
+    return r.ok ? (r.issues ?? []) : [];
+  }
+
+  /** For tests: the worker thread, if one is running. */
+  get thread(): Worker | undefined {
+    return this.worker;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const w = this.worker;
+    this.worker = undefined;
+    await w?.terminate();
+  }
+}

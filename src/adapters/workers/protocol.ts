@@ -1,0 +1,19 @@
+/** Messages between the main thread and a document worker (structured clone: plain data only). */
+import type { LabReport } from '../../core/report/model.js';
+import type { BuiltDocument, CdaSettings, DocumentVersion } from '../../core/cda/index.js';
+import type { Issue } from '../../core/validation/issue.js';
+
+export interface DocumentWorkerData {
+  readonly entry: string;
+  readonly cdaSettings: CdaSettings;
+  /** The conformance gate's options (ANS kit folder, schematron on/off); without a kit only our own rules run. */
+  readonly gate: { readonly ansKit?: string; readonly schematron?: boolean };
+}
+
+export type DocumentJob =
+  | { readonly id: number; readonly kind: 'build'; readonly report: LabReport; readonly version: DocumentVersion }
+  | { readonly id: number; readonly kind: 'validate'; readonly xml: string };
+
+export type DocumentJobResult =
+  | { readonly id: number; readonly ok: true; readonly built?: BuiltDocument; readonly issues?: readonly Issue[] }
+  | { readonly id: number; readonly ok: false; readonly message: string };

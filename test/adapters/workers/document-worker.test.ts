@@ -1,0 +1,44 @@
+import { describe, it, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { DocumentWorker } from '../../../src/adapters/workers/pool.js';
+import { buildDocument } from '../../../src/adapters/workers/build.js';
+import { createConformanceGate } from '../../../src/adapters/validation/gate.js';
+import { GatewayError } from '../../../src/core/errors/index.js';
+import { loadReport, testSettings, versionFor } from '../../fixtures/cda/settings.js';
+import { ANS_KIT } from '../../helpers/gateway-process.js';
+
+describe('document worker thread (PDF, CDA and conformance gate off the main thread)', () => {
+  const worker = new DocumentWorker({ cdaSettings: testSettings, gate: { ansKit: ANS_KIT, schematron: false } });
+  after(() => worker.close());
+
+  it('builds the same bytes as the main thread, and its gate finds the same issues', async () => {
+    const gate = await createConformanceGate({ ansKit: ANS_KIT, schematron: false });
+    for (const name of ['tsh', 'micro_v1']) {
+      const report = loadReport(name);
+      const version = versionFor(1, name);
+      const there = await worker.build(report, version);
+      const here = await buildDocument(report, version, testSettings);
+      assert.equal(there.xml, here.xml, name);
+      assert.deepEqual(there.issues, here.issues, name);
+      assert.deepEqual(await worker.validate(there.xml), await gate.validate(here.xml), name);
+      // A broken document: the same errors, with their XPaths, from both.
+      const broken = here.xml.replace(/<title>[^<]*<\/title>/, '<title>Autre</title>').replace(/<setId [^>]*\/>/, '');
+      const issues = await worker.validate(broken);
+      assert.ok(issues.some((i) => i.severity === 'error' && i.code === 'CDA_TITLE'), name);
+      assert.deepEqual(issues, await gate.validate(broken), name);
+    }
+  });
+
+  it('fails the jobs of a worker that dies with DOCUMENT_WORKER_FAILED, and the next job gets a new worker', async () => {
+    const report = loadReport('tsh');
+    await worker.build(report, versionFor(1, 'tsh'));
+    const first = worker.thread;
+    assert.ok(first);
+    const pending = worker.build(report, versionFor(2, 'tsh'));
+    await first.terminate();
+    await assert.rejects(pending, (e: unknown) => e instanceof GatewayError && e.code === 'DOCUMENT_WORKER_FAILED');
+    const again = await worker.build(report, versionFor(2, 'tsh'));
+    assert.match(again.xml, /<versionNumber value="2"\/>/);
+    assert.notEqual(worker.thread, first);
+  });
+});
