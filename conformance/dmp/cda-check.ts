@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { XmlDocument, XsdValidator } from 'libxml2-wasm';
 import { xmlRegisterFsInputProviders } from 'libxml2-wasm/lib/nodejs.mjs';
-import { descendants, kid, kids, NSS, parseStrict } from './xml.js';
+import { descendants, NSS, parseStrict } from './xml.js';
 
 export interface CdaFacts {
   readonly id?: string;
@@ -17,37 +17,47 @@ export interface CdaFacts {
 
 const INS_OIDS = ['1.2.250.1.213.1.4.8', '1.2.250.1.213.1.4.9', '1.2.250.1.213.1.4.10', '1.2.250.1.213.1.4.11'];
 
+/** Header facts, read with libxml2 (XPath in C; the document's body, most of its bytes, is not walked in JS). */
 export const readCdaFacts = (xml: string): CdaFacts | string => {
-  let root;
+  let doc: XmlDocument;
   try {
-    root = parseStrict(xml).documentElement;
+    doc = XmlDocument.fromString(xml);
   } catch (e) {
-    return `the document is not well-formed XML: ${(e as Error).message}`;
+    return `the document is not well-formed XML: ${((e as Error).message.split('\n')[0] ?? '').trim()}`;
   }
-  if (!root || root.namespaceURI !== NSS.hl7 || root.localName !== 'ClinicalDocument') {
-    return 'the document is not a CDA ClinicalDocument';
+  try {
+    const root = doc.root;
+    if (root.namespaceUri !== NSS.hl7 || root.name !== 'ClinicalDocument') {
+      return 'the document is not a CDA ClinicalDocument';
+    }
+    const ns = { h: NSS.hl7 };
+    const at = (xpath: string): string | undefined => {
+      const v = doc.eval(`string(${xpath})`, ns);
+      return typeof v === 'string' && v !== '' ? v : undefined;
+    };
+    const idOf = (el: string): string | undefined => {
+      const r = at(`${el}/@root`);
+      const x = at(`${el}/@extension`);
+      return r ? (x ? `${r}^${x}` : r) : undefined;
+    };
+    const ins = `/h:ClinicalDocument/h:recordTarget[1]/h:patientRole[1]/h:id[${INS_OIDS.map((o) => `@root='${o}'`).join(' or ')}][1]`;
+    const insRoot = at(`${ins}/@root`);
+    const version = at('/h:ClinicalDocument/h:versionNumber[1]/@value');
+    const id = idOf('/h:ClinicalDocument/h:id[1]');
+    const setId = idOf('/h:ClinicalDocument/h:setId[1]');
+    const code = at('/h:ClinicalDocument/h:code[1]/@code');
+    const parent = idOf("(/h:ClinicalDocument/h:relatedDocument[@typeCode='RPLC'][1]//h:id)[1]");
+    return {
+      ...(id ? { id } : {}),
+      ...(setId ? { setId } : {}),
+      ...(version && /^\d+$/.test(version) ? { versionNumber: Number(version) } : {}),
+      ...(code ? { code } : {}),
+      ...(insRoot ? { ins: { value: at(`${ins}/@extension`) ?? '', oid: insRoot } } : {}),
+      ...(parent ? { rplcParent: parent } : {}),
+    };
+  } finally {
+    doc.dispose();
   }
-  const idOf = (el: ReturnType<typeof kid>): string | undefined => {
-    const r = el?.getAttribute('root');
-    const x = el?.getAttribute('extension');
-    return r ? (x ? `${r}^${x}` : r) : undefined;
-  };
-  const ids = kids(kid(kid(root, NSS.hl7, 'recordTarget'), NSS.hl7, 'patientRole'), NSS.hl7, 'id');
-  const insEl = ids.find((i) => INS_OIDS.includes(i.getAttribute('root') ?? ''));
-  const version = kid(root, NSS.hl7, 'versionNumber')?.getAttribute('value');
-  const rplc = kids(root, NSS.hl7, 'relatedDocument').find((r) => r.getAttribute('typeCode') === 'RPLC');
-  const id = idOf(kid(root, NSS.hl7, 'id'));
-  const setId = idOf(kid(root, NSS.hl7, 'setId'));
-  const code = kid(root, NSS.hl7, 'code')?.getAttribute('code') ?? undefined;
-  const parent = idOf(descendants(rplc, NSS.hl7, 'id')[0]);
-  return {
-    ...(id ? { id } : {}),
-    ...(setId ? { setId } : {}),
-    ...(version && /^\d+$/.test(version) ? { versionNumber: Number(version) } : {}),
-    ...(code ? { code } : {}),
-    ...(insEl ? { ins: { value: insEl.getAttribute('extension') ?? '', oid: insEl.getAttribute('root') ?? '' } } : {}),
-    ...(parent ? { rplcParent: parent } : {}),
-  };
 };
 
 /**
