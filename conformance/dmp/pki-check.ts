@@ -3,8 +3,19 @@ import { X509Certificate } from 'node:crypto';
 
 export const splitPem = (pem: string): string[] => pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
 
+/** The bundle's certificates, parsed once per bundle (the same bundle serves every request). */
+const bundles = new Map<string, X509Certificate[]>();
+const parsedBundle = (pem: string): X509Certificate[] => {
+  let cas = bundles.get(pem);
+  if (!cas) {
+    cas = splitPem(pem).map((p) => new X509Certificate(p));
+    bundles.set(pem, cas);
+  }
+  return cas;
+};
+
 export const chainsToBundle = (leaf: X509Certificate, caBundlePem: string, now: Date): string | undefined => {
-  const cas = splitPem(caBundlePem).map((p) => new X509Certificate(p));
+  const cas = parsedBundle(caBundlePem);
   const within = (c: X509Certificate): boolean => new Date(c.validFrom) <= now && now <= new Date(c.validTo);
   if (!within(leaf)) {
     return 'the certificate is not valid now';
