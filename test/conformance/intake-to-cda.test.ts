@@ -1,6 +1,7 @@
 /**
  * Every HL7 v2 ORU and FHIR fixture of the intake, parsed by the real intake parsers, gives a CR-BIO that passes
- * ANS's rules (CDA XSD + header + CR-BIO 2024.01 schematrons) with 0 errors: one batch through the gate.
+ * ANS's rules (CDA XSD + header + CR-BIO 2024.01 schematrons) with 0 errors: one batch through the gate. Every file
+ * of test/fixtures/hl7v2 and test/fixtures/fhir is in it (microbiology with isolates from both formats).
  * The one exception is a fixture whose identity can give no patient id at all (INS not qualified, no IPP):
  * there the builder and our rules say so, and the identity gate holds it upstream anyway.
  */
@@ -48,6 +49,12 @@ describe('intake fixtures → CR-BIO → ANS rules', () => {
     assert.deepEqual(
       chained.map((x) => /<relatedDocument typeCode="RPLC">\s*<parentDocument>\s*<id root="([^"]+)"/.exec(x)?.[1]),
       [undefined, versionOf(chain[0]!).documentId, versionOf(chain[1]!).documentId],
+    );
+    // The FHIR microbiology bundle is in the batch, with its two isolates (FR-Isolat-microbiologique organizers).
+    const micro = built.find((b) => b.name === '06-microbiology-isolates.json')?.built.xml ?? '';
+    assert.deepEqual(
+      [...micro.matchAll(/<specimenPlayingEntity classCode="MIC">\s*<code code="(\d+)"/g)].map((m) => m[1]),
+      ['112283007', '3092008'],
     );
     for (const b of built) {
       const errors = b.built.issues.filter((i) => i.severity === 'error').map((i) => i.code);

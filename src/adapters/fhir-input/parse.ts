@@ -1,7 +1,7 @@
 /**
  * FHIR R4 Bundle (application/fhir+json) → LabReport: one DiagnosticReport with its Observations (panels through
- * hasMember become batteries), Patient, Specimen, ServiceRequest, Practitioner, and optionally a Consent (the
- * patient's opposition to DMP feeding). Problems are issues with JSON paths; refusals are GatewayError.
+ * hasMember become batteries; microbiology isolates as results.ts reads them), Patient, Specimen, ServiceRequest,
+ * Practitioner, and optionally a Consent (the patient's opposition to DMP feeding). Problems are issues with JSON paths; refusals are GatewayError.
  */
 import { GatewayError } from '../../core/errors/index.js';
 import { defaultDmpFlags, type Battery, type DmpFlags, type LabReport, type Observation, type ReportStatus, type ResultStatus, type ResultValue, type Specimen } from '../../core/report/model.js';
@@ -12,6 +12,7 @@ import { hasErrors, issue, type Issue } from '../../core/validation/issue.js';
 import { Node } from './json.js';
 import { mapFhirPatient, oidOf } from './patient.js';
 import { readConcept, readPractitioner } from './datatypes.js';
+import { readResults } from './results.js';
 
 export interface FhirParseOptions {
   readonly maxBytes?: number;
@@ -277,35 +278,36 @@ export const mapBundle = (b: Node, opts: FhirParseOptions = {}): ParsedFhirRepor
   };
 
   const entryPathOf = (r: Node): string => r.path.replace(/\.resource$/, '');
-  const loose: Observation[] = [];
-  const batteries: Battery[] = [];
-  for (const ref of dr.get('result').items()) {
-    const o = resolve(ref, 'Observation');
-    if (o === undefined) {
-      continue;
-    }
-    const members = o.get('hasMember').items();
-    if (members.length > 0) {
-      const panel = readConcept(o.get('code')).code;
-      const obs = members.map((m) => resolve(m, 'Observation')).filter((m): m is Node => m !== undefined).map((m) => mapObs(m, entryPathOf(m))).filter((x): x is Observation => x !== undefined);
-      batteries.push({
-        code: panel ?? { code: '', system: '' },
-        status: OBS_STATUS[o.get('status').str() ?? ''] ?? 'preliminary',
-        ...(specimen ? { specimen } : {}),
-        observations: obs,
-        isolates: [],
-        sourcePath: entryPathOf(o),
-      });
-    } else {
-      const x = mapObs(o, entryPathOf(o));
-      if (x) {
-        loose.push(x);
-      }
-    }
-  }
+  const lookup = (ref: Node, expected: string): Node | undefined => {
+    const r = byRef.get(ref.get('reference').str() ?? '');
+    return r?.get('resourceType').str() === expected ? r : undefined;
+  };
+  const tree = readResults(dr, {
+    resolve,
+    lookup,
+    mapObservation: (o) => mapObs(o, entryPathOf(o)),
+    error: (code, path, message) => ctx.error(code, path, message),
+    warn: (code, path, message) => ctx.warn(code, path, message),
+  });
+  const batteries: Battery[] = tree.panels.map(({ node, group }) => ({
+    code: readConcept(node.get('code')).code ?? { code: '', system: '' },
+    status: OBS_STATUS[node.get('status').str() ?? ''] ?? 'preliminary',
+    ...(specimen ? { specimen } : {}),
+    observations: group.observations,
+    isolates: group.isolates,
+    sourcePath: entryPathOf(node),
+  }));
   const drStatus: ResultStatus = status === 'partial' ? 'preliminary' : status === 'corrected' ? 'corrected' : status === 'cancelled' ? 'cancelled' : 'final';
-  if (loose.length > 0 || batteries.length === 0) {
-    batteries.unshift({ code: drCode ?? { code: '', system: '' }, status: drStatus, ...(specimen ? { specimen } : {}), observations: loose, isolates: [], sourcePath: entryPathOf(dr) });
+  const { loose } = tree;
+  if (loose.observations.length > 0 || loose.isolates.length > 0 || batteries.length === 0) {
+    batteries.unshift({
+      code: drCode ?? { code: '', system: '' },
+      status: drStatus,
+      ...(specimen ? { specimen } : {}),
+      observations: loose.observations,
+      isolates: loose.isolates,
+      sourcePath: entryPathOf(dr),
+    });
   }
 
   const flags: { -readonly [K in keyof DmpFlags]: DmpFlags[K] } = { ...defaultDmpFlags };

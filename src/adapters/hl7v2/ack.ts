@@ -5,13 +5,16 @@
  * component^sub-component), ERR-3 the HL7 table 0357 code (`…^messageErrorCondition`), ERR-4 the severity, ERR-5 our
  * error code and ERR-8 the message in plain words.
  *
- * AA: stored durably. AE: the message breaks a rule; do not resend it unchanged. AR: not processed (unsupported
- * type/version, too large, or the gateway could not store it); the SIL may resend the same message later.
+ * AA: stored durably. AE: the message breaks a rule; do not resend it unchanged. AR: not processed (too large, or
+ * the gateway could not store it); the SIL may resend the same message later. In enhanced mode (MSH-15/16 valued)
+ * the same outcomes become the commit codes CA / CE / CR (ack-mode.ts), with MSH-15/16 of the ACK itself NE: an
+ * acknowledgement is never acknowledged.
  */
 import type { Issue } from '../../core/validation/issue.js';
 import { DEFAULT_DELIMITERS, escapeHl7, readDelimiters, type Delimiters } from './tokenize.js';
 
-export type AckCode = 'AA' | 'AE' | 'AR';
+/** HL7 table 0008: original mode AA/AE/AR; enhanced-mode accept acknowledgement CA/CE/CR. */
+export type AckCode = 'AA' | 'AE' | 'AR' | 'CA' | 'CE' | 'CR';
 
 export interface AckResult {
   readonly code: AckCode;
@@ -33,6 +36,9 @@ export interface InboundHeader {
   readonly triggerEvent: string;
   /** MSH-12 of the inbound message (2.5 for ORU, 2.6 for MDM in the volet). */
   readonly version: string;
+  /** MSH-15 accept / MSH-16 application acknowledgement type (table 0155), as sent; empty in the volet. */
+  readonly acceptAckType?: string;
+  readonly applicationAckType?: string;
 }
 
 /** Reads what an ACK needs from a message, tolerating anything (a garbled message still gets an ACK). */
@@ -60,6 +66,8 @@ export const readInboundHeader = (raw: Buffer | string): InboundHeader | undefin
     processingId: (get(11).split(d.component)[0] ?? '') || 'P',
     triggerEvent: get(9).split(d.component)[1] ?? 'R01',
     version: (get(12).split(d.component)[0] ?? '').trim(),
+    acceptAckType: (get(15).split(d.component)[0] ?? '').trim().slice(0, 10),
+    applicationAckType: (get(16).split(d.component)[0] ?? '').trim().slice(0, 10),
   };
 };
 
@@ -112,6 +120,7 @@ export const buildAck = (inbound: InboundHeader | undefined, result: AckResult, 
   const d = DEFAULT_DELIMITERS;
   const e = (s: string): string => escapeHl7(s, d);
   // The inbound header fields are re-emitted raw only when they use our delimiters; otherwise escaped as text.
+  const enhanced = result.code === 'CA' || result.code === 'CE' || result.code === 'CR';
   const same = inbound !== undefined && inbound.delimiters.field === d.field && inbound.delimiters.component === d.component;
   const h = (s: string | undefined): string => (s === undefined ? '' : same ? s.replace(/[\r\n|~\\]/g, '') : e(s));
   const msh = [
@@ -129,8 +138,8 @@ export const buildAck = (inbound: InboundHeader | undefined, result: AckResult, 
     inbound?.version === '2.6' ? '2.6' : '2.5',
     '',
     '',
-    '',
-    '',
+    enhanced ? 'NE' : '',
+    enhanced ? 'NE' : '',
     'FRA',
     'UNICODE UTF-8',
   ].join(d.field);
@@ -144,7 +153,7 @@ export const buildAck = (inbound: InboundHeader | undefined, result: AckResult, 
     const severity = i.severity === 'error' ? 'E' : i.severity === 'warning' ? 'W' : 'I';
     segments.push(['ERR', '', pathToErl(i.path, d), `${hl7Code}${d.component}${hl7Text}${d.component}messageErrorCondition`, severity, e(i.code), '', e(i.path), e(i.message)].join(d.field));
   }
-  if (issues.length === 0 && result.code !== 'AA' && result.errorCode !== undefined) {
+  if (!issues.some((i) => i.severity === 'error') && result.code !== 'AA' && result.code !== 'CA' && result.errorCode !== undefined) {
     const [hl7Code, hl7Text] = hl7ErrorCode(result.errorCode);
     segments.push(['ERR', '', '', `${hl7Code}${d.component}${hl7Text}${d.component}messageErrorCondition`, 'E', e(result.errorCode), '', '', e(result.text ?? '')].join(d.field));
   }

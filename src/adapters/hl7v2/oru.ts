@@ -4,6 +4,7 @@
  * Also accepts MDM^T02/T04/T10 carrying the SIL's CDA (CI-SIS volet "Transmission de documents CDA en HL7 v2").
  */
 import { defaultDmpFlags, type Battery, type DmpFlags, type EmbeddedCda, type Isolate, type LabReport, type Observation, type PatientIdentity, type ReportStatus, type ResultStatus, type Specimen } from '../../core/report/model.js';
+import { ORGANISM_CODES } from '../../core/report/microbiology.js';
 import { checkCdaAgainstPid, readCdaPatient, readEd, type EdValue } from './attachments.js';
 import { bestCode, readCoded, readNdl, readXcn, SNOMED_OID, type CodeOptions } from './coded.js';
 import type { MapContext } from './context.js';
@@ -25,8 +26,6 @@ const OBR_STATUS: Readonly<Record<string, ResultStatus>> = {
   X: 'cancelled',
 };
 
-/** LOINC codes of "organism identified" results: their OBX starts a microbiology isolate (OBX-4 sub-id). */
-const ORGANISM_CODES = new Set(['11475-1', '6463-4', '43409-2', '580-1', '634-6', '41852-5']);
 
 interface BatteryBuilder {
   readonly obr: Segment;
@@ -280,6 +279,7 @@ export const mapOru = (segments: readonly Segment[], ctx: MapContext, opts: Code
           break;
         }
         const subId = seg.get(4).trim();
+        // An "organism identified" result (ORGANISM_CODES or a SNOMED CT value) with a sub-id opens an isolate.
         const isOrganism =
           subId !== '' && obs.value?.type === 'coded' && (ORGANISM_CODES.has(obs.code.code) || obs.value.code.system === SNOMED_OID) && !current.isolates.has(subId);
         const isolateKey = subId.split('.')[0] ?? '';

@@ -3,7 +3,8 @@
  * AA: stored (again AA for a duplicate: the first transmission stands). AE: the message breaks a rule, including an
  * unsupported type or version as in the volet's own example (do not resend unchanged). AR ("rejected for a
  * circumstantial reason, may be resent later"): a storage failure rejects the promise and the listener answers AR
- * (see server.ts); a frame over the size limit is answered AR and the connection closed.
+ * (see server.ts); a frame over the size limit is answered AR and the connection closed. These are original-mode
+ * outcomes; the listener turns them into CA / CE / CR, or nothing, when the message asks for enhanced mode (ack-mode.ts).
  */
 import type { Intake } from '../../app/intake.js';
 import { isGatewayError } from '../../core/errors/index.js';

@@ -3,11 +3,15 @@
  * (which validates and stores it durably) and answered with an ACK in the order received.
  *
  * The ACK is written only after `accept` resolves, i.e. after the durable commit. When `accept` rejects (the store
- * failed, a bug), the answer is ACK AR "not stored, resend later" (never AA); the connection stays open. A frame
- * larger than maxMessageBytes is answered AR and the connection is closed (the stream cannot be trusted after it).
+ * failed, a bug), the answer is "not stored, resend later": AR in original mode, CE in enhanced mode, never AA/CA;
+ * the connection stays open. In enhanced mode (MSH-15/16 valued, ack-mode.ts) MSH-15 decides whether an ACK is
+ * sent at all (AL / NE / ER / SU); a message left unanswered is still processed and the connection goes on. A frame
+ * larger than maxMessageBytes is answered AR and the connection is closed (the stream cannot be trusted after it,
+ * and its header, hence its mode, is not read).
  */
 import net from 'node:net';
 import { buildAck, readInboundHeader, type AckResult } from '../hl7v2/ack.js';
+import { ackModeOf, acknowledgementFor } from '../hl7v2/ack-mode.js';
 import { issue } from '../../core/validation/issue.js';
 import { frame, MllpDecoder } from './framing.js';
 
@@ -59,11 +63,13 @@ const handleConnection = (socket: net.Socket, opts: MllpServerOptions, sockets: 
 
   const handleMessage = async (payload: Buffer): Promise<void> => {
     const header = readInboundHeader(payload);
+    const mode = ackModeOf(header);
+    const accept = mode.kind === 'enhanced' ? mode.accept : undefined;
     let result: AckResult;
     try {
       result = await opts.accept(payload);
     } catch (err) {
-      log.error({ err: err instanceof Error ? err.message : String(err), controlId: header?.controlId }, 'mllp message not stored; answering AR');
+      log.error({ err: err instanceof Error ? err.message : String(err), controlId: header?.controlId, accept }, 'mllp message not stored; answering "resend later" unless MSH-15 says not to');
       result = {
         code: 'AR',
         errorCode: 'STORAGE_UNAVAILABLE',
@@ -71,7 +77,18 @@ const handleConnection = (socket: net.Socket, opts: MllpServerOptions, sockets: 
         issues: [issue('error', 'STORAGE_UNAVAILABLE', 'message', 'The gateway could not store the message; it was not accepted. Resend it later.')],
       };
     }
-    send(buildAck(header, result, opts.now(), opts.nextAckId()));
+    const ack = acknowledgementFor(mode, result);
+    if (ack === undefined) {
+      // MSH-15 NE, ER on a success or SU on a failure: the SIL asked for no accept acknowledgement here.
+      const fields = { controlId: header?.controlId, accept, outcome: result.code, errorCode: result.errorCode };
+      if (result.code === 'AA') {
+        log.info(fields, 'mllp accept acknowledgement not sent (MSH-15)');
+      } else {
+        log.warn(fields, 'mllp message not accepted and no acknowledgement sent (MSH-15): the SIL is not told');
+      }
+      return;
+    }
+    send(buildAck(header, ack, opts.now(), opts.nextAckId()));
   };
 
   socket.on('data', (chunk: Buffer) => {

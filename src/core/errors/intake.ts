@@ -39,6 +39,7 @@ export const intakeErrors = defineErrors({
   FHIR_NOT_BUNDLE: { status: 422, retryable: false, message: 'The JSON is not a FHIR R4 Bundle.' },
   FHIR_RESOURCE_MISSING: { status: 422, retryable: false, message: 'A resource the report needs (DiagnosticReport, Patient) is missing from the Bundle.' },
   FHIR_REFERENCE_UNRESOLVED: { status: 422, retryable: false, message: 'A reference does not resolve to a resource in the Bundle.' },
+  FHIR_REFERENCE_CYCLE: { status: 422, retryable: false, message: 'Observation.hasMember references make a cycle (an Observation is its own member).' },
   FHIR_REQUIRED_ELEMENT_MISSING: { status: 422, retryable: false, message: 'A required element is missing; the issue path names it.' },
   FHIR_VALUE_INVALID: { status: 422, retryable: false, message: 'An element value is malformed or outside its value set.' },
 });

@@ -1,6 +1,7 @@
 /**
- * The MLLP listener as `serve --sandbox` wires it (startGateway): an ORU sent over MLLP is acknowledged AA and shows
- * up as a transmission in the HTTP API; the same message again is AA and no second transmission.
+ * The MLLP listener as `serve --sandbox` wires it (startGateway): an ORU sent over MLLP is acknowledged (CA: the
+ * fixture asks for enhanced mode with MSH-15 AL) and shows up as a transmission in the HTTP API; the same message
+ * again is CA and no second transmission.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -30,14 +31,14 @@ describe('MLLP in the running gateway (sandbox)', () => {
     await gw.close();
   });
 
-  it('acknowledges AA after storing, once per message id', async () => {
+  it('acknowledges CA after storing, once per message id', async () => {
     assert.ok(gw.mllpPort, 'the MLLP listener is started');
     const msg = fixture('hl7v2', '12-multi-battery-crlf.hl7');
     const ack1 = (await sendMllp({ host: '127.0.0.1', port: gw.mllpPort, payload: msg })).toString('utf8');
-    assert.match(ack1, /\rMSA\|AA\|MSG-0012\|Stored/);
+    assert.match(ack1, /\rMSA\|CA\|MSG-0012\|Stored/);
     assert.match(ack1, /\rERR\|\|OBX\^2\^5\^1\|0\^Message accepted\^messageErrorCondition\|W\|HL7_DECIMAL_COMMA/, 'warnings ride along as ERR W');
     const ack2 = (await sendMllp({ host: '127.0.0.1', port: gw.mllpPort, payload: msg })).toString('utf8');
-    assert.match(ack2, /\rMSA\|AA\|MSG-0012\|Already received/);
+    assert.match(ack2, /\rMSA\|CA\|MSG-0012\|Already received/);
     const res = await fetch(`${gw.httpUrl}/v1/transmissions?limit=50`, { headers: { authorization: `Bearer ${tokens['compliance'] ?? ''}` } });
     const body = (await res.json()) as { items: { accession: string }[] };
     assert.deepEqual(body.items.filter((t) => t.accession === 'ACC-2026-0012').length, 1);

@@ -1,6 +1,8 @@
 /**
- * MLLP over a real loopback socket: framing, split frames, several messages per connection, AE with ERR segments,
- * ACK only after the durable commit, AR (never AA) when the store fails, AR + close on a too-large frame.
+ * MLLP over a real loopback socket: framing, split frames, several messages per connection, refusals with ERR
+ * segments, ACK only after the durable commit, never a positive ACK when the store fails, AR + close on a too-large
+ * frame. Our fixtures carry MSH-15 AL / MSH-16 NE, i.e. HL7 enhanced mode: the answers are commit ACKs CA / CE
+ * (original mode AA/AE/AR and every MSH-15 value: ack-modes.test.ts).
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -101,7 +103,7 @@ const connect = async (): Promise<Client> => {
 const seg = (ack: string, name: string): string[] => ack.split('\r').filter((l) => l.startsWith(`${name}|`));
 
 describe('MLLP listener', () => {
-  it('answers AA with MSA naming the message control id, in a proper frame', async () => {
+  it('answers CA with MSA naming the message control id, in a proper frame', async () => {
     const c = await connect();
     const raw: Buffer[] = [];
     c.socket.on('data', (b: Buffer) => raw.push(b));
@@ -117,9 +119,10 @@ describe('MLLP listener', () => {
     assert.equal(msh[4], 'SIL-BIOLAB', 'MSH-5 = inbound MSH-3');
     assert.equal(msh[8], 'ACK^R01^ACK');
     assert.equal(msh[11], '2.5');
+    assert.deepEqual([msh[14], msh[15]], ['NE', 'NE'], 'an accept ACK asks for no acknowledgement itself');
     assert.equal(msh[16], 'FRA');
     assert.equal(msh[17], 'UNICODE UTF-8');
-    assert.deepEqual(seg(ack, 'MSA'), ['MSA|AA|MSG-0001|']);
+    assert.deepEqual(seg(ack, 'MSA'), ['MSA|CA|MSG-0001|']);
     assert.deepEqual(seg(ack, 'ERR'), []);
     c.socket.end();
     await c.closed;
@@ -133,7 +136,7 @@ describe('MLLP listener', () => {
       await new Promise((r) => setImmediate(r));
     }
     const [ack] = await c.acks(1);
-    assert.deepEqual(seg(ack ?? '', 'MSA'), ['MSA|AA|MSG-0002|']);
+    assert.deepEqual(seg(ack ?? '', 'MSA'), ['MSA|CA|MSG-0002|']);
     c.socket.end();
     await c.closed;
   });
@@ -144,16 +147,17 @@ describe('MLLP listener', () => {
     const acks = await c.acks(3);
     assert.deepEqual(
       acks.map((a) => seg(a, 'MSA')[0]?.split('|').slice(1, 3).join(' ')),
-      ['AA MSG-0001', 'AE MSG-0001', 'AA MSG-0008'],
+      ['CA MSG-0001', 'CE MSG-0001', 'CA MSG-0008'],
     );
     c.socket.end();
     await c.closed;
   });
 
-  it('answers AE with ERR segments naming segment and field', async () => {
+  it('answers CE with ERR segments naming segment and field', async () => {
     const c = await connect();
     c.socket.write(frame(BAD));
     const [ack] = await c.acks(1);
+    assert.equal(seg(ack ?? '', 'MSA')[0]?.split('|')[1], 'CE');
     const err = seg(ack ?? '', 'ERR');
     assert.equal(err.length, 1);
     const f = err[0]?.split('|') ?? [];
@@ -167,20 +171,20 @@ describe('MLLP listener', () => {
     await c.closed;
   });
 
-  it('sends the ACK only after the commit, and AR (never AA) when the store fails; the connection survives', async () => {
+  it('sends the ACK only after the commit, and CE (never CA) when the store fails; the connection survives', async () => {
     store.events.length = 0;
     const before = store.saved.length;
     const c = await connect();
     store.failNext = true;
     c.socket.write(frame(MSG2));
-    const [ar] = await c.acks(1);
-    assert.deepEqual(seg(ar ?? '', 'MSA')[0]?.split('|').slice(1, 3), ['AR', 'MSG-0002']);
-    assert.equal(seg(ar ?? '', 'ERR')[0]?.split('|')[5], 'STORAGE_UNAVAILABLE');
+    const [refused] = await c.acks(1);
+    assert.deepEqual(seg(refused ?? '', 'MSA')[0]?.split('|').slice(1, 3), ['CE', 'MSG-0002']);
+    assert.equal(seg(refused ?? '', 'ERR')[0]?.split('|')[5], 'STORAGE_UNAVAILABLE');
     assert.equal(store.saved.length, before, 'nothing stored');
     c.socket.write(frame(MSG2));
     const acks = await c.acks(2);
-    assert.deepEqual(seg(acks[1] ?? '', 'MSA')[0]?.split('|').slice(1, 3), ['AA', 'MSG-0002']);
-    assert.deepEqual(store.events, ['ack MSG-0002', 'commit MSG-0002', 'ack MSG-0002'], 'AR without commit, then commit before AA');
+    assert.deepEqual(seg(acks[1] ?? '', 'MSA')[0]?.split('|').slice(1, 3), ['CA', 'MSG-0002']);
+    assert.deepEqual(store.events, ['ack MSG-0002', 'commit MSG-0002', 'ack MSG-0002'], 'CE without commit, then commit before CA');
     c.socket.end();
     await c.closed;
   });

@@ -10,7 +10,7 @@ import { assertGolden, fixture } from '../hl7v2/golden.js';
 
 const load = (name: string): ReturnType<typeof parseFhirBundle> => parseFhirBundle(fixture('fhir', `${name}.json`));
 const json = (name: string): Record<string, unknown> => JSON.parse(fixture('fhir', `${name}.json`).toString('utf8')) as Record<string, unknown>;
-const NAMES = ['01-biochemistry-final', '02-haematology-panel', '03-partial-nia-doubtful', '04-masked-opposed-pdf', '05-serology-coded'];
+const NAMES = ['01-biochemistry-final', '02-haematology-panel', '03-partial-nia-doubtful', '04-masked-opposed-pdf', '05-serology-coded', '06-microbiology-isolates'];
 
 describe('FHIR bundles → golden LabReport', () => {
   for (const n of NAMES) {

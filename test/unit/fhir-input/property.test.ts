@@ -53,7 +53,7 @@ describe('FHIR reader never throws anything but GatewayError', () => {
   });
 
   it('on valid bundles with an element replaced by random JSON', () => {
-    for (const name of ['01-biochemistry-final', '02-haematology-panel', '04-masked-opposed-pdf']) {
+    for (const name of ['01-biochemistry-final', '02-haematology-panel', '04-masked-opposed-pdf', '06-microbiology-isolates']) {
       const bundle = JSON.parse(fixture('fhir', `${name}.json`).toString('utf8')) as J;
       const all = paths(bundle);
       fc.assert(
