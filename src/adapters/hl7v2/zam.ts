@@ -42,15 +42,19 @@ export const buildDmpReceipt = (r: DmpReceipt): string => {
   return `${segments.join('\r')}\r`;
 };
 
+/** Bytes as their MSH-18 says; Latin-1 when that fails (only header fields are read, so nothing is refused). */
+const textOf = (bytes: Buffer): string => {
+  const decoded = decodeHl7Bytes(bytes);
+  return decoded.text !== '' ? decoded.text : bytes.toString('latin1');
+};
+
 /**
  * The header of the SIL's message that carried a report, read back from the stored raw bytes (decoded as its MSH-18
  * says): in a batch, the MSH whose MSH-10 is the report's message id (else the first, naming that id). Undefined
  * when the bytes hold no readable MSH (a FHIR input, or an input purged by retention).
  */
 export const originalHeader = (raw: Buffer, messageId: string): InboundHeader | undefined => {
-  const decoded = decodeHl7Bytes(raw);
-  const text = decoded.text !== '' ? decoded.text : raw.toString('latin1');
-  const headers = text
+  const headers = textOf(raw)
     .split(/\r\n|\r|\n/)
     .filter((l) => l.startsWith('MSH'))
     .map((l) => readInboundHeader(l))
@@ -67,9 +71,7 @@ export interface ReceiptAnswer {
 
 /** Reads the acknowledgement the SIL sent back (UTF-8 or Latin-1); undefined when it is not an HL7 message with an MSA. */
 export const readReceiptAnswer = (answer: Buffer): ReceiptAnswer | undefined => {
-  const decoded = decodeHl7Bytes(answer);
-  const text = decoded.text !== '' ? decoded.text : answer.toString('latin1');
-  const lines = splitMessages(text).messages[0];
+  const lines = splitMessages(textOf(answer)).messages[0];
   const d = lines?.[0] !== undefined ? readDelimiters(lines[0]) : undefined;
   if (!lines || !d) {
     return undefined;
