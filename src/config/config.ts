@@ -76,7 +76,11 @@ export interface Config {
     readonly documentWorker: boolean;
   };
   readonly retention: { readonly days: number };
-  readonly sil: { readonly clientCertFingerprints: readonly string[] };
+  readonly sil: {
+    readonly clientCertFingerprints: readonly string[];
+    /** Where the DMP receipts (ZAM^Z01) go; not sent while host or port is unset. */
+    readonly receipts: { readonly host?: string; readonly port?: number; readonly timeoutMs: number; readonly maxAttempts: number };
+  };
   readonly ui: { readonly enabled: boolean };
 }
 
@@ -265,6 +269,10 @@ export function loadConfig(sources: ConfigSources): Config {
   // Rules across settings.
   if (getPath(out, 'storage.engine') === 'postgres' && getPath(out, 'storage.databaseUrl') === undefined) {
     issues.push(issue('error', 'CONFIG_INVALID', 'storage.databaseUrl', 'storage.engine is postgres but DMP_GATEWAY_DATABASE_URL is not set'));
+  }
+  if ((getPath(out, 'sil.receipts.host') === undefined) !== (getPath(out, 'sil.receipts.port') === undefined)) {
+    const missing = getPath(out, 'sil.receipts.host') === undefined ? 'sil.receipts.host' : 'sil.receipts.port';
+    issues.push(issue('error', 'CONFIG_INVALID', missing, 'sil.receipts.host and sil.receipts.port go together: set both, or neither'));
   }
   const accepted = (getPath(out, 'ins.acceptedOids') as string[] | undefined) ?? [];
   if (getPath(out, 'mode') === 'production') {

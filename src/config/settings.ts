@@ -87,6 +87,11 @@ export const settings: readonly Setting[] = [
   { key: 'http.tlsP12', env: 'DMP_GATEWAY_HTTP_TLS_P12', type: str, description: "PKCS#12 of the gateway's own HTTPS server certificate (passphrase pki.passphrase). When set, HTTPS with optional client certificates also listens on http.tlsPort." },
   { key: 'http.tlsPort', env: 'DMP_GATEWAY_HTTP_TLS_PORT', type: int(0, 65535), default: 8443, description: 'HTTPS port (only with http.tlsP12).' },
   { key: 'sil.clientCertFingerprints', env: 'DMP_GATEWAY_SIL_CLIENT_CERT_FINGERPRINTS', type: list, default: [], description: 'SHA-256 fingerprints (AA:BB:…) of SIL client certificates that authenticate as role sil over HTTPS instead of a token; they must chain to <pki.dir>/ca-bundle.pem.' },
+  // --- DMP receipts to the SIL (ZAM^Z01, issue 3): sent over MLLP when the SIL's message asks (ACK_RECEPTION = Y) ---
+  { key: 'sil.receipts.host', env: 'DMP_GATEWAY_SIL_RECEIPTS_HOST', type: str, description: "Host of the SIL's MLLP listener that takes the DMP receipts (ZAM^Z01) it asks for with ACK_RECEPTION = Y. Sent by the instances that run the outbox workers. Unset: receipts are kept in the database, not sent, until it is set (with sil.receipts.port)." },
+  { key: 'sil.receipts.port', env: 'DMP_GATEWAY_SIL_RECEIPTS_PORT', type: int(1, 65535), description: "Port of the SIL's MLLP listener for the DMP receipts (with sil.receipts.host)." },
+  { key: 'sil.receipts.timeoutMs', env: 'DMP_GATEWAY_SIL_RECEIPTS_TIMEOUT_MS', type: int(100, 600000), default: 30000, description: "How long to wait for the SIL's acknowledgement of one receipt before trying again later." },
+  { key: 'sil.receipts.maxAttempts', env: 'DMP_GATEWAY_SIL_RECEIPTS_MAX_ATTEMPTS', type: int(1, 1000), default: 48, description: 'Attempts before a receipt is given up (audited); the delay between attempts follows outbox.retryBaseMs and outbox.retryMaxMs.' },
   { key: 'ui.enabled', env: 'DMP_GATEWAY_UI_ENABLED', type: bool, default: true, description: 'Serve the dashboard at /ui/.' },
   // --- DMP delivery: XDS.b / MHD, VIHF, XAdES (issue 6) ---
   { key: 'dmp.timeoutMs', env: 'DMP_GATEWAY_DMP_TIMEOUT_MS', type: int(500, 600000), default: 60000, description: 'How long to wait for the DMP answer to one request; a request sent and not answered in time is uncertain (reconciled with ITI-18).' },

@@ -1,7 +1,7 @@
 /**
  * Composition of the report pipeline (part of the composition root): the identity gate, the CR-BIO builder
  * with its PDF copy, the conformance gate, the DMP route (and, in sandbox mode without a configured DMP, the
- * strict DMP simulator in-process), and the outbox runner that drives them.
+ * strict DMP simulator in-process), the outbox runner that drives them, and the SIL's DMP receipts (receipts.ts).
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -27,6 +27,7 @@ import type { ProcessDeps } from '../app/outbox/process.js';
 import type { DeliverDeps } from '../app/outbox/deliver.js';
 import type { Clock, DmpRoute, Ids } from '../app/ports.js';
 import type { TestPki } from '../../certs/pki.js';
+import { wireReceipts, type ReceiptWiring } from './receipts.js';
 
 export interface PipelineDeps {
   readonly config: Config;
@@ -48,6 +49,8 @@ export interface Pipeline {
   readonly route: DmpRoute;
   /** Sandbox: the in-process DMP simulator, when no DMP endpoint is configured. */
   readonly simulator?: DmpSimulator;
+  /** The SIL's DMP receipts (ZAM^Z01): queued with each settled delivery; sent when sil.receipts is set. */
+  readonly receipts: ReceiptWiring;
   close(): Promise<void>;
 }
 
@@ -130,6 +133,8 @@ export async function startPipeline(deps: PipelineDeps): Promise<Pipeline> {
     formatTime: parisTime,
   };
   const o = config.outbox;
+  // The SIL's DMP receipts are queued in the transaction that settles each delivery (ACK_RECEPTION = Y).
+  const receipts = wireReceipts({ config, db: deps.db, clock: deps.clock, ids: deps.ids, logger, instance: deps.instance });
   const deliverDeps: DeliverDeps = {
     db: deps.db,
     transmissions: deps.transmissions,
@@ -142,11 +147,13 @@ export async function startPipeline(deps: PipelineDeps): Promise<Pipeline> {
     random: Math.random,
     metrics: deps.metrics,
     owner: deps.instance,
+    onSettled: receipts.onSettled,
   };
   const runner = createOutboxRunner(processDeps, deliverDeps, { pollMs: o.pollMs, concurrency: o.concurrency, batch: Math.max(o.concurrency, 8), breaker: { threshold: o.breakerThreshold, cooldownMs: o.breakerCooldownMs } }, logger.child({ component: 'outbox' }));
   if (o.enabled) {
     runner.start();
   }
+  await receipts.start().catch((e: unknown) => logger.warn({ err: e }, 'DMP receipts: start-up check failed'));
 
   // Housekeeping: queue metrics every few seconds, retention hourly.
   const hk: HousekeepingDeps = { db: deps.db, transmissions: deps.transmissions, outbox, metrics: deps.metrics, clock: deps.clock, ids: deps.ids, retentionDays: config.retention.days };
@@ -164,10 +171,12 @@ export async function startPipeline(deps: PipelineDeps): Promise<Pipeline> {
     runner,
     route,
     ...(simulator ? { simulator } : {}),
+    receipts,
     async close() {
       clearInterval(metricsTimer);
       clearInterval(retentionTimer);
       await runner.stop();
+      await receipts.stop();
       await worker?.close();
       await (route).close?.();
       await simulator?.close();

@@ -6,8 +6,9 @@
  *   OBX|1|CWE|ACK_RECEPTION_DMP^Accusé de réception DMP^AckMetierZAM|<MSH-10 of the ORU/MDM>|Y or N^^expandedYes-NoIndicator||||||F
  *   ERR (when N): ERR-3 207^Application error^messageErrorCondition, ERR-4 E, ERR-5 <DMP code>^<label>^DMP_ERROR_CODE.
  */
-import type { InboundHeader } from './ack.js';
-import { DEFAULT_DELIMITERS, escapeHl7 } from './tokenize.js';
+import { readInboundHeader, type InboundHeader } from './ack.js';
+import { decodeHl7Bytes } from './encoding.js';
+import { DEFAULT_DELIMITERS, escapeHl7, readDelimiters, splitMessages, toSegments } from './tokenize.js';
 
 export interface DmpReceipt {
   /** Header of the SIL's original ORU/MDM (readInboundHeader on the stored raw bytes). */
@@ -39,4 +40,42 @@ export const buildDmpReceipt = (r: DmpReceipt): string => {
     segments.push(['ERR', '', '', '207^Application error^messageErrorCondition', 'E', code].join('|'));
   }
   return `${segments.join('\r')}\r`;
+};
+
+/** Bytes as their MSH-18 says; Latin-1 when that fails (only header fields are read, so nothing is refused). */
+const textOf = (bytes: Buffer): string => {
+  const decoded = decodeHl7Bytes(bytes);
+  return decoded.text !== '' ? decoded.text : bytes.toString('latin1');
+};
+
+/**
+ * The header of the SIL's message that carried a report, read back from the stored raw bytes (decoded as its MSH-18
+ * says): in a batch, the MSH whose MSH-10 is the report's message id (else the first, naming that id). Undefined
+ * when the bytes hold no readable MSH (a FHIR input, or an input purged by retention).
+ */
+export const originalHeader = (raw: Buffer, messageId: string): InboundHeader | undefined => {
+  const headers = textOf(raw)
+    .split(/\r\n|\r|\n/)
+    .filter((l) => l.startsWith('MSH'))
+    .map((l) => readInboundHeader(l))
+    .filter((h): h is InboundHeader => h !== undefined);
+  const first = headers[0];
+  return headers.find((h) => h.controlId === messageId) ?? (first && messageId !== '' ? { ...first, controlId: messageId } : first);
+};
+
+/** What the SIL's answer to a ZAM says: MSA-1 (AA, AE, AR or CA, CE, CR) and MSA-2 (the ZAM's MSH-10). */
+export interface ReceiptAnswer {
+  readonly code: string;
+  readonly controlId: string;
+}
+
+/** Reads the acknowledgement the SIL sent back (UTF-8 or Latin-1); undefined when it is not an HL7 message with an MSA. */
+export const readReceiptAnswer = (answer: Buffer): ReceiptAnswer | undefined => {
+  const lines = splitMessages(textOf(answer)).messages[0];
+  const d = lines?.[0] !== undefined ? readDelimiters(lines[0]) : undefined;
+  if (!lines || !d) {
+    return undefined;
+  }
+  const msa = toSegments(lines, d).find((s) => s.name === 'MSA');
+  return msa ? { code: msa.get(1).trim().toUpperCase(), controlId: msa.get(2).trim() } : undefined;
 };

@@ -56,6 +56,9 @@ export const EVENT_LABELS: Readonly<Record<string, string>> = {
   'certificate.loaded': 'Certificat chargé',
   'audit.checkpoint': "Point de contrôle d'audit",
   'retention.purge': 'Purge (durée de conservation)',
+  'receipt.queued': 'Accusé de réception DMP à envoyer au SIL',
+  'receipt.attempt': "Envoi de l'accusé de réception DMP au SIL",
+  'receipt.failed': 'Accusé de réception DMP abandonné',
 };
 
 export const OUTCOME_LABELS: Readonly<Record<string, string>> = { success: 'succès', failure: 'échec', info: 'info' };

@@ -5,9 +5,11 @@
 import type { LabReport } from '../../core/report/model.js';
 import { decideRetry, type RetryPolicy } from '../../core/policy/retry.js';
 import type { Clock, DeliveryOutcome, DmpRoute, Ids } from '../ports.js';
-import type { Db } from '../../adapters/storage/db.js';
+import type { Db, Executor } from '../../adapters/storage/db.js';
 import type { OutboxStore } from '../../adapters/storage/outbox.js';
-import type { Transmission, TransmissionStore } from '../../adapters/storage/transmissions.js';
+import type { TransitionPatch, Transmission, TransmissionStore } from '../../adapters/storage/transmissions.js';
+import type { AuditInput } from '../../adapters/storage/audit-store.js';
+import type { TransmissionState } from '../../core/policy/states.js';
 import type { GatewayMetrics } from '../../adapters/metrics/registry.js';
 
 export interface DeliverDeps {
@@ -24,7 +26,22 @@ export interface DeliverDeps {
   readonly random: () => number;
   readonly metrics?: GatewayMetrics;
   readonly owner: string;
+  /**
+   * Called inside the transaction that settles a delivery (`delivered`, or `failed` for good), so that what must
+   * follow it (the SIL's DMP receipt, src/app/receipts) is stored with it or not at all.
+   */
+  readonly onSettled?: SettlementHook;
 }
+
+/** A delivery that reached an end: the transmission as stored by the transition, and the error when it failed. */
+export interface DeliverySettlement {
+  readonly transmission: Transmission;
+  readonly outcome: 'delivered' | 'failed';
+  /** Our catalogue code and the message (for a DMP refusal: the DMP's own error code and context). */
+  readonly error?: { readonly code: string; readonly message: string };
+}
+
+export type SettlementHook = (tx: Executor, settlement: DeliverySettlement) => Promise<void>;
 
 /** What happened, for the breaker: did the DMP answer at all? */
 export type DeliveryResult = 'delivered' | 'transient_failure' | 'permanent_failure' | 'reconciled' | 'skipped';
@@ -35,7 +52,8 @@ export async function deliverOne(deps: DeliverDeps, claimed: Transmission): Prom
   const doc = await deps.outbox.documentOf(claimed.id);
   const report = JSON.parse(claimed.reportJson ?? 'null') as LabReport | null;
   if (!doc || !report || !claimed.documentUniqueId) {
-    await deps.transmissions.transition(claimed.id, [claimed.status], 'failed', { leaseOwner: null, leaseUntil: null, lastErrorCode: 'OUTBOX_DOCUMENT_MISSING', lastError: 'The document of this transmission is not in storage.' }, { type: 'delivery.outcome', actor, outcome: 'failure', details: { code: 'OUTBOX_DOCUMENT_MISSING' } });
+    const lastError = 'The document of this transmission is not in storage.';
+    await settle(deps, claimed.id, [claimed.status], 'failed', { leaseOwner: null, leaseUntil: null, lastErrorCode: 'OUTBOX_DOCUMENT_MISSING', lastError }, { type: 'delivery.outcome', actor, outcome: 'failure', details: { code: 'OUTBOX_DOCUMENT_MISSING' } }, undefined, { code: 'OUTBOX_DOCUMENT_MISSING', message: lastError });
     return 'permanent_failure';
   }
   // CX form, so the registry query carries the document's own INS authority (NIR, NIA, test NIR…).
@@ -55,7 +73,7 @@ export async function deliverOne(deps: DeliverDeps, claimed: Transmission): Prom
         if (found.entryUuid) {
           await deps.outbox.setEntryUuid(tx, doc.uniqueId, found.entryUuid);
         }
-        await deps.transmissions.transition(claimed.id, ['uncertain'], 'delivered', { leaseOwner: null, leaseUntil: null, nextAttemptAt: null, lastErrorCode: null, lastError: null }, { type: 'delivery.reconciled', actor, outcome: 'success', documentUniqueId: doc.uniqueId, details: { found: true, entryUuid: found.entryUuid ?? null } }, tx);
+        await settle(deps, claimed.id, ['uncertain'], 'delivered', { leaseOwner: null, leaseUntil: null, nextAttemptAt: null, lastErrorCode: null, lastError: null }, { type: 'delivery.reconciled', actor, outcome: 'success', documentUniqueId: doc.uniqueId, details: { found: true, entryUuid: found.entryUuid ?? null } }, tx);
       });
       deps.metrics?.deliveries.inc({ outcome: 'delivered', code: 'RECONCILED' });
       return 'reconciled';
@@ -111,7 +129,7 @@ async function recordOutcome(deps: DeliverDeps, t: Transmission, uniqueId: strin
         if (outcome.entryUuid) {
           await deps.outbox.setEntryUuid(tx, uniqueId, outcome.entryUuid);
         }
-        await deps.transmissions.transition(t.id, IN_FLIGHT_STATES, 'delivered', { ...clear, nextAttemptAt: null, lastErrorCode: null, lastError: null, dmpAnswer: outcome.answer }, { type: 'delivery.outcome', actor, outcome: 'success', documentUniqueId: uniqueId, details: { attempt: t.attempts, entryUuid: outcome.entryUuid ?? null, certificateFingerprint: outcome.certificateFingerprint ?? null } }, tx);
+        await settle(deps, t.id, IN_FLIGHT_STATES, 'delivered', { ...clear, nextAttemptAt: null, lastErrorCode: null, lastError: null, dmpAnswer: outcome.answer }, { type: 'delivery.outcome', actor, outcome: 'success', documentUniqueId: uniqueId, details: { attempt: t.attempts, entryUuid: outcome.entryUuid ?? null, certificateFingerprint: outcome.certificateFingerprint ?? null } }, tx);
       });
       deps.metrics?.deliveries.inc({ outcome: 'delivered', code: 'OK' });
       return 'delivered';
@@ -121,7 +139,7 @@ async function recordOutcome(deps: DeliverDeps, t: Transmission, uniqueId: strin
         await scheduleRetry(deps, t, 'sending', outcome.code, outcome.message, outcome.answer);
         return 'transient_failure';
       }
-      await deps.transmissions.transition(t.id, IN_FLIGHT_STATES, 'failed', { ...clear, lastErrorCode: outcome.code, lastError: outcome.message, dmpAnswer: outcome.answer ?? null }, { type: 'delivery.outcome', actor, outcome: 'failure', documentUniqueId: uniqueId, details: { attempt: t.attempts, code: outcome.code, retryable: false } });
+      await settle(deps, t.id, IN_FLIGHT_STATES, 'failed', { ...clear, lastErrorCode: outcome.code, lastError: outcome.message, dmpAnswer: outcome.answer ?? null }, { type: 'delivery.outcome', actor, outcome: 'failure', documentUniqueId: uniqueId, details: { attempt: t.attempts, code: outcome.code, retryable: false } }, undefined, { code: outcome.code, message: outcome.message });
       return 'permanent_failure';
     case 'uncertain':
       deps.metrics?.deliveries.inc({ outcome: 'uncertain', code: outcome.code });
@@ -138,7 +156,8 @@ async function scheduleRetry(deps: DeliverDeps, t: Transmission, initialFrom: 's
   const decision = decideRetry(deps.retry, { attempts: t.attempts, createdAt: new Date(t.createdAt), now: deps.clock.now(), random: deps.random() });
   const clear = { leaseOwner: null, leaseUntil: null } as const;
   if (decision.kind === 'dead_letter') {
-    await deps.transmissions.transition(t.id, [from], 'failed', { ...clear, lastErrorCode: code, lastError: `${message} (${decision.reason})`, ...(answer ? { dmpAnswer: answer } : {}) }, { type: 'delivery.outcome', actor, outcome: 'failure', details: { attempt: t.attempts, code, deadLetter: decision.reason } });
+    const lastError = `${message} (${decision.reason})`;
+    await settle(deps, t.id, [from], 'failed', { ...clear, lastErrorCode: code, lastError, ...(answer ? { dmpAnswer: answer } : {}) }, { type: 'delivery.outcome', actor, outcome: 'failure', details: { attempt: t.attempts, code, deadLetter: decision.reason } }, undefined, { code, message: lastError });
     return;
   }
   deps.metrics?.retries.inc();
@@ -151,6 +170,27 @@ async function scheduleRetry(deps: DeliverDeps, t: Transmission, initialFrom: 's
     return;
   }
   await deps.transmissions.transition(t.id, ['sending'], 'retry_wait', { ...clear, nextAttemptAt: decision.at.toISOString(), lastErrorCode: code, lastError: message, ...(answer ? { dmpAnswer: answer } : {}) }, { type: 'delivery.outcome', actor, outcome: 'failure', details: { attempt: t.attempts, code, retryAt: decision.at.toISOString() } });
+}
+
+/**
+ * The last transition of a delivery (to `delivered` or `failed`) and the settlement hook, in one transaction (the
+ * caller's when given): the transmission does not end without what must follow it.
+ */
+async function settle(
+  deps: DeliverDeps,
+  id: string,
+  from: readonly TransmissionState[],
+  to: 'delivered' | 'failed',
+  patch: TransitionPatch,
+  audit: Omit<AuditInput, 'transmissionId'>,
+  tx?: Executor,
+  error?: DeliverySettlement['error'],
+): Promise<void> {
+  const run = async (t: Executor): Promise<void> => {
+    const transmission = await deps.transmissions.transition(id, from, to, patch, audit, t);
+    await deps.onSettled?.(t, { transmission, outcome: to, ...(error ? { error } : {}) });
+  };
+  await (tx ? run(tx) : deps.db.transaction(run));
 }
 
 /** A send left without answer by a dead instance (lease expired while `sending`) becomes `uncertain`. */

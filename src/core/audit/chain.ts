@@ -29,6 +29,9 @@ export const AUDIT_EVENT_TYPES = [
   'certificate.loaded',
   'audit.checkpoint',
   'retention.purge',
+  'receipt.queued',
+  'receipt.attempt',
+  'receipt.failed',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

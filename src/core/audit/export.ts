@@ -47,6 +47,9 @@ const ACTION: Readonly<Record<string, 'C' | 'R' | 'U' | 'D' | 'E'>> = {
   'certificate.loaded': 'E',
   'audit.checkpoint': 'E',
   'retention.purge': 'D',
+  'receipt.queued': 'C',
+  'receipt.attempt': 'E',
+  'receipt.failed': 'E',
 };
 
 /** AuditEvent.type: the BALP RESTful interaction codes for reads and writes, DICOM event ids otherwise. */
@@ -57,7 +60,7 @@ const typeOf = (r: AuditRecord): { system: string; code: string; display: string
   if (r.type === 'auth.denied') {
     return { system: 'http://dicom.nema.org/resources/ontology/DCM', code: '110114', display: 'User Authentication' };
   }
-  if (r.type === 'delivery.attempt' || r.type === 'delivery.outcome' || r.type === 'delivery.reconciled') {
+  if (r.type === 'delivery.attempt' || r.type === 'delivery.outcome' || r.type === 'delivery.reconciled' || r.type === 'receipt.attempt') {
     return { system: 'http://dicom.nema.org/resources/ontology/DCM', code: '110106', display: 'Export' };
   }
   if (r.type === 'report.received') {

@@ -6,13 +6,14 @@ import { deliveryErrors } from './delivery.js';
 import { outboxErrors } from './outbox.js';
 import { auditErrors } from './audit.js';
 import { documentErrors } from './document.js';
+import { receiptErrors } from './receipt.js';
 import type { Issue } from '../validation/issue.js';
 
 /**
  * All tables of the catalogue. A domain adds its table here; `test/unit/errors.test.ts` checks that
  * codes are unique, upper snake case, and documented in docs/errors.md.
  */
-export const catalogueParts: readonly ErrorTable[] = [commonErrors, identityErrors, intakeErrors, deliveryErrors, outboxErrors, auditErrors, documentErrors];
+export const catalogueParts: readonly ErrorTable[] = [commonErrors, identityErrors, intakeErrors, deliveryErrors, outboxErrors, auditErrors, documentErrors, receiptErrors];
 
 const merged: Record<string, ErrorDefinition> = {};
 for (const part of catalogueParts) {

@@ -5,6 +5,7 @@
  */
 import { m001Foundation } from './001-foundation.js';
 import { m002Audit } from './002-audit.js';
+import { m004SilReceipts } from './004-sil-receipts.js';
 import { insTraitsMigration } from '../../insi/traits-store.js';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -22,5 +23,5 @@ export const t = (engine: Engine) => ({
   bigint: engine === 'sqlite' ? 'INTEGER' : 'BIGINT',
 });
 
-// 003: INS traits on record from INSi answers (src/adapters/insi/traits-store.ts).
-export const migrations: readonly Migration[] = [m001Foundation, m002Audit, insTraitsMigration(3)];
+// 003: INS traits on record from INSi answers (src/adapters/insi/traits-store.ts). 004: the SIL's DMP receipts outbox.
+export const migrations: readonly Migration[] = [m001Foundation, m002Audit, insTraitsMigration(3), m004SilReceipts];
