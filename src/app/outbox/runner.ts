@@ -36,6 +36,9 @@ const yieldToIo = (): Promise<void> => new Promise((r) => setImmediate(r));
 export function createOutboxRunner(p: ProcessDeps, d: DeliverDeps, options: RunnerOptions, logger: Logger): OutboxRunner {
   let running = false;
   let loops: Promise<void>[] = [];
+  // Resolved by stop(): the loops' sleeps end at once instead of waiting out their interval (a third of the lease).
+  let stopping: { promise: Promise<void>; resolve: () => void } | undefined;
+  const pause = (ms: number): Promise<void> => (stopping ? Promise.race([sleep(ms), stopping.promise]) : sleep(ms));
   let breaker: BreakerState = initialBreaker;
   const inFlight = new Set<Promise<unknown>>();
   const inFlightIds = new Set<string>();
@@ -103,7 +106,7 @@ export function createOutboxRunner(p: ProcessDeps, d: DeliverDeps, options: Runn
         logger.error({ err: e, loop: name }, 'outbox loop error');
       }
       if (n === 0) {
-        await sleep(options.pollMs);
+        await pause(options.pollMs);
       }
     }
   };
@@ -113,7 +116,7 @@ export function createOutboxRunner(p: ProcessDeps, d: DeliverDeps, options: Runn
     if (inFlightIds.size > 0) {
       await d.outbox.renewLeases(d.owner, [...inFlightIds], new Date(d.clock.now().getTime() + d.leaseMs));
     }
-    await sleep(Math.max(50, Math.floor(d.leaseMs / 3)));
+    await pause(Math.max(50, Math.floor(d.leaseMs / 3)));
     return 1;
   };
 
@@ -123,10 +126,14 @@ export function createOutboxRunner(p: ProcessDeps, d: DeliverDeps, options: Runn
         return;
       }
       running = true;
+      let resolve = (): void => undefined;
+      const promise = new Promise<void>((r) => (resolve = r));
+      stopping = { promise, resolve };
       loops = [loop(processOnce, 'process'), loop(deliverOnce, 'deliver'), loop(renewLeases, 'leases')];
     },
     async stop() {
       running = false;
+      stopping?.resolve();
       await Promise.all(loops);
       await Promise.allSettled([...inFlight]);
     },
