@@ -135,6 +135,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         host: config.mllp.host,
         port: config.mllp.port,
         maxMessageBytes: config.mllp.maxMessageBytes,
+        acknowledgement: config.mllp.acknowledgement,
         accept: mllpAccept(intakeFor(deps)),
         now: () => clock.now(),
         nextAckId: () => ids.uuid().replace(/-/g, '').slice(0, 20),

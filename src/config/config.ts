@@ -7,7 +7,7 @@ export interface Config {
   readonly mode: 'sandbox' | 'production';
   readonly dataDir: string;
   readonly http: { readonly host: string; readonly port: number; readonly bodyLimitBytes: number; readonly trustProxy: boolean; readonly tlsP12?: string; readonly tlsPort: number };
-  readonly mllp: { readonly enabled: boolean; readonly host: string; readonly port: number; readonly maxMessageBytes: number };
+  readonly mllp: { readonly enabled: boolean; readonly host: string; readonly port: number; readonly maxMessageBytes: number; readonly acknowledgement: 'auto' | 'original' };
   readonly storage: {
     readonly engine: 'sqlite' | 'postgres';
     readonly sqlitePath: string;

@@ -40,6 +40,7 @@ export const settings: readonly Setting[] = [
   { key: 'mllp.enabled', env: 'DMP_GATEWAY_MLLP_ENABLED', type: bool, default: true, description: 'Run the MLLP listener for HL7 v2 ORU^R01.' },
   { key: 'mllp.host', env: 'DMP_GATEWAY_MLLP_HOST', type: str, default: '0.0.0.0', sandboxDefault: '127.0.0.1', description: 'Address the MLLP listener binds.' },
   { key: 'mllp.port', env: 'DMP_GATEWAY_MLLP_PORT', type: int(0, 65535), default: 2575, description: 'MLLP listener port.' },
+  { key: 'mllp.acknowledgement', env: 'DMP_GATEWAY_MLLP_ACKNOWLEDGEMENT', type: oneOf('auto', 'original'), default: 'auto', description: 'auto: original mode (AA/AE/AR) when MSH-15/16 are empty, as in the CI-SIS volet, HL7 enhanced mode (CA/CE/CR as MSH-15 asks) when they are valued. original: always one AA/AE/AR per message, for a SIL that sends MSH-15/16 but only reads AA/AE/AR.' },
   { key: 'mllp.maxMessageBytes', env: 'DMP_GATEWAY_MLLP_MAX_MESSAGE_BYTES', type: int(1024, 64 * 1024 * 1024), default: 8 * 1024 * 1024, description: 'Largest MLLP frame accepted; a larger one is answered AR and the connection closed.' },
   { key: 'storage.engine', env: 'DMP_GATEWAY_STORAGE_ENGINE', type: oneOf('sqlite', 'postgres'), default: 'sqlite', description: 'sqlite (embedded, one instance) or postgres (several instances share the work). Set automatically to postgres when a database URL is given.' },
   { key: 'storage.sqlitePath', env: 'DMP_GATEWAY_SQLITE_PATH', type: str, description: 'SQLite file (default: <dataDir>/gateway.db).' },

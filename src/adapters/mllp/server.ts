@@ -35,6 +35,8 @@ export interface MllpServerOptions {
   readonly logger?: MllpLogger;
   /** Close connections idle for this long (default 10 minutes). */
   readonly idleTimeoutMs?: number;
+  /** `original`: always AA/AE/AR, whatever MSH-15/16 say (setting mllp.acknowledgement); default `auto`. */
+  readonly acknowledgement?: 'auto' | 'original';
 }
 
 export interface MllpServer {
@@ -63,7 +65,7 @@ const handleConnection = (socket: net.Socket, opts: MllpServerOptions, sockets: 
 
   const handleMessage = async (payload: Buffer): Promise<void> => {
     const header = readInboundHeader(payload);
-    const mode = ackModeOf(header);
+    const mode = opts.acknowledgement === 'original' ? ({ kind: 'original' } as const) : ackModeOf(header);
     const accept = mode.kind === 'enhanced' ? mode.accept : undefined;
     let result: AckResult;
     try {

@@ -169,3 +169,33 @@ describe('MLLP acknowledgement modes (MSH-15 / MSH-16)', () => {
     assert.deepEqual(acks[0]?.split('\r')[0]?.split('|').slice(14, 16), ['', ''], 'an original-mode ACK leaves MSH-15/16 empty');
   });
 });
+
+describe('MLLP acknowledgement setting "original" (mllp.acknowledgement)', () => {
+  it('answers AA / AE / AR for every message, whatever MSH-15/16 say, and nothing is left unanswered', async () => {
+    const original = await startMllpServer({ host: '127.0.0.1', port: 0, maxMessageBytes: 1024 * 1024, accept, now: () => new Date('2026-03-10T13:30:00Z'), nextAckId: () => 'ACK', acknowledgement: 'original' });
+    try {
+      const socket = net.connect(original.port, '127.0.0.1');
+      const decoder = new MllpDecoder(1024 * 1024);
+      const sent = [message('O-1', 'AL', 'NE'), message('O-2', 'NE', 'NE'), message('O-3', 'SU', 'NE', 'content'), message('O-4', 'ER', 'AL')];
+      const acks = await new Promise<string[]>((resolve, reject) => {
+        const got: string[] = [];
+        socket.on('error', reject);
+        socket.on('data', (chunk: Buffer) => {
+          for (const ev of decoder.push(chunk)) {
+            if (ev.kind === 'message') {
+              got.push(ev.payload.toString('utf8'));
+              if (got.length === sent.length) {
+                resolve(got);
+              }
+            }
+          }
+        });
+        socket.write(Buffer.concat(sent.map((p) => frame(p))));
+      });
+      socket.end();
+      assert.deepEqual(acks.map((a) => msaOf(a).slice(1, 3).join(' ')), ['AA O-1', 'AA O-2', 'AE O-3', 'AA O-4']);
+    } finally {
+      await original.close();
+    }
+  });
+});
