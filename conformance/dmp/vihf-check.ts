@@ -54,7 +54,8 @@ export const checkVihf = (doc: Document, caBundle: string, now: Date): VihfResul
         if (chain) {
           problems.push({ subcode: 'FailedAuthentication', text: `VIHF signing certificate: ${chain}` });
         }
-        const v = new SignedXml({ publicCert: cert.toString() });
+        // The key of the certificate whose chain was checked above (not one xml-crypto would read again from KeyInfo).
+        const v = new SignedXml({ publicCert: cert.publicKey, getCertFromKeyInfo: () => null });
         v.loadSignature(sig);
         let ok = false;
         try {

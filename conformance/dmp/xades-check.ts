@@ -43,7 +43,8 @@ export const checkXades = (xml: string, opts: { signatureUniqueId: string; submi
     if (chain) {
       problems.push(`signing certificate: ${chain}`);
     }
-    const v = new SignedXml({ publicCert: cert.toString() });
+    // The key of the certificate whose chain was checked above (not one xml-crypto would read again from KeyInfo).
+    const v = new SignedXml({ publicCert: cert.publicKey, getCertFromKeyInfo: () => null });
     v.loadSignature(root);
     let ok = false;
     try {
