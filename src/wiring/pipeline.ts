@@ -115,8 +115,8 @@ export async function startPipeline(deps: PipelineDeps): Promise<Pipeline> {
   const gateOptions = ansKit ? { ansKit, schematron: config.conformance.schematron } : {};
   // The CPU-heavy part of processing (PDF, CDA, conformance gate) in a worker thread, or on this one.
   const worker = config.outbox.documentWorker ? new DocumentWorker({ cdaSettings, gate: gateOptions }) : undefined;
-  const documents: Pick<ProcessDeps, 'build' | 'validator'> = worker
-    ? { build: (report, version) => worker.build(report, version), validator: { validate: (xml) => worker.validate(xml) } }
+  const documents: Pick<ProcessDeps, 'build' | 'validator' | 'buildChecked'> = worker
+    ? { build: (report, version) => worker.build(report, version), validator: { validate: (xml) => worker.validate(xml) }, buildChecked: (report, version) => worker.buildChecked(report, version) }
     : { build: (report, version) => buildDocument(report, version, cdaSettings), validator: await createConformanceGate(gateOptions) };
   const outbox = new OutboxStore(deps.db);
   const traits = new InsTraitsStore(deps.db, deps.subjectHash);

@@ -16,7 +16,11 @@ const run = async (job: DocumentJob): Promise<DocumentJobResult> => {
       return { id: job.id, ok: true, built: await buildDocument(job.report, job.version, data.cdaSettings) };
     }
     gate ??= createConformanceGate(data.gate);
-    return { id: job.id, ok: true, issues: await (await gate).validate(job.xml) };
+    if (job.kind === 'validate') {
+      return { id: job.id, ok: true, issues: await (await gate).validate(job.xml) };
+    }
+    const built = await buildDocument(job.report, job.version, data.cdaSettings);
+    return { id: job.id, ok: true, built, issues: await (await gate).validate(built.xml) };
   } catch (e) {
     return { id: job.id, ok: false, message: e instanceof Error ? e.message : String(e) };
   }

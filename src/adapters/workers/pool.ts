@@ -79,6 +79,15 @@ export class DocumentWorker {
     return r.built;
   }
 
+  /** Build, then the conformance gate on what was built, in one round trip. */
+  async buildChecked(report: LabReport, version: DocumentVersion): Promise<{ built: BuiltDocument; issues: readonly Issue[] }> {
+    const r = await this.run({ kind: 'buildChecked', report, version });
+    if (!r.ok || !r.built) {
+      throw new Error('the document worker returned no document');
+    }
+    return { built: r.built, issues: r.issues ?? [] };
+  }
+
   async validate(xml: string): Promise<readonly Issue[]> {
     const r = await this.run({ kind: 'validate', xml });
     return r.ok ? (r.issues ?? []) : [];

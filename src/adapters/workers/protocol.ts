@@ -12,7 +12,9 @@ export interface DocumentWorkerData {
 
 export type DocumentJob =
   | { readonly id: number; readonly kind: 'build'; readonly report: LabReport; readonly version: DocumentVersion }
-  | { readonly id: number; readonly kind: 'validate'; readonly xml: string };
+  | { readonly id: number; readonly kind: 'validate'; readonly xml: string }
+  /** Build, then the gate on what was built: one round trip. */
+  | { readonly id: number; readonly kind: 'buildChecked'; readonly report: LabReport; readonly version: DocumentVersion };
 
 export type DocumentJobResult =
   | { readonly id: number; readonly ok: true; readonly built?: BuiltDocument; readonly issues?: readonly Issue[] }

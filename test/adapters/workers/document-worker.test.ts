@@ -21,6 +21,10 @@ describe('document worker thread (PDF, CDA and conformance gate off the main thr
       assert.equal(there.xml, here.xml, name);
       assert.deepEqual(there.issues, here.issues, name);
       assert.deepEqual(await worker.validate(there.xml), await gate.validate(here.xml), name);
+      // Build and gate in one round trip: the same document and issues as the two steps.
+      const checked = await worker.buildChecked(report, version);
+      assert.equal(checked.built.xml, here.xml, name);
+      assert.deepEqual(checked.issues, await gate.validate(here.xml), name);
       // A broken document: the same errors, with their XPaths, from both.
       const broken = here.xml.replace(/<title>[^<]*<\/title>/, '<title>Autre</title>').replace(/<setId [^>]*\/>/, '');
       const issues = await worker.validate(broken);

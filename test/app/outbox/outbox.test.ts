@@ -164,6 +164,31 @@ for (const engine of ENGINES) {
       assert.equal(await status(id), 'received');
     });
 
+    it('with build and gate in one step (the document worker), a failing document is quarantined and a good one ready, as in two steps', async () => {
+      const calls: string[] = [];
+      p = {
+        ...p,
+        build: () => Promise.reject(new Error('buildChecked is used instead')),
+        validator: { validate: () => Promise.reject(new Error('buildChecked is used instead')) },
+        buildChecked: async (r, v) => {
+          calls.push(r.status);
+          const built = { xml: `<ClinicalDocument><id root="${v.documentId}"/><status>${r.status}</status></ClinicalDocument>`, issues: [{ severity: 'warning' as const, code: 'CDA_TEST_WARNING', path: '/ClinicalDocument', message: 'test warning' }] };
+          return { built, issues: r.status === 'cancelled' ? [{ severity: 'error' as const, code: 'CDA_TEST_RULE', path: '/ClinicalDocument/status', message: 'test rule' }] : [] };
+        },
+      };
+      const bad = await submit(sampleReport({ accessionNumber: `A-${engine.name}-4b`, status: 'cancelled' }));
+      const good = await submit(sampleReport({ accessionNumber: `A-${engine.name}-4c` }));
+      await processAll();
+      const q = await store.get(bad);
+      assert.equal(q?.status, 'quarantined');
+      assert.deepEqual(q?.issues.map((i) => i.code), ['CDA_TEST_WARNING', 'CDA_TEST_RULE']);
+      const r = await store.get(good);
+      assert.equal(r?.status, 'ready');
+      assert.deepEqual(r?.issues.map((i) => i.code), ['CDA_TEST_WARNING']);
+      assert.match((await outbox.documentOf(good))?.xml ?? '', /<status>final<\/status>/);
+      assert.ok(calls.includes('cancelled') && calls.includes('final'), 'both went through the one-step build');
+    });
+
     it('versions: partial → final → corrected share the setId, count up and replace the previous one', async () => {
       const acc = `A-${engine.name}-5`;
       const ids = [];
