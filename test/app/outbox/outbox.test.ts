@@ -170,10 +170,10 @@ for (const engine of ENGINES) {
         ...p,
         build: () => Promise.reject(new Error('buildChecked is used instead')),
         validator: { validate: () => Promise.reject(new Error('buildChecked is used instead')) },
-        buildChecked: async (r, v) => {
+        buildChecked: (r, v) => {
           calls.push(r.status);
           const built = { xml: `<ClinicalDocument><id root="${v.documentId}"/><status>${r.status}</status></ClinicalDocument>`, issues: [{ severity: 'warning' as const, code: 'CDA_TEST_WARNING', path: '/ClinicalDocument', message: 'test warning' }] };
-          return { built, issues: r.status === 'cancelled' ? [{ severity: 'error' as const, code: 'CDA_TEST_RULE', path: '/ClinicalDocument/status', message: 'test rule' }] : [] };
+          return Promise.resolve({ built, issues: r.status === 'cancelled' ? [{ severity: 'error' as const, code: 'CDA_TEST_RULE', path: '/ClinicalDocument/status', message: 'test rule' }] : [] });
         },
       };
       const bad = await submit(sampleReport({ accessionNumber: `A-${engine.name}-4b`, status: 'cancelled' }));
