@@ -1,9 +1,11 @@
 /**
  * HL7 v2 ER7 tokenizer: messages → segments → fields → repetitions → components → sub-components,
- * with escape sequences decoded (HL7 v2.5 ch. 2.7). Fields are split lazily: most of an ORU is never read.
+ * with escape sequences decoded (HL7 v2.5 ch. 2.7). A segment finds its field boundaries when built; a field is split
+ * into repetitions and components on first read (or at once with `eager`), in one pass over its characters;
+ * sub-components and escape sequences are decoded when a value is read. Most of an ORU is never read.
  *
  * Positions follow the standard numbering: MSH-1 is the field separator itself and MSH-2 the encoding
- * characters, so for every segment `field(n)` is HL7 field n.
+ * characters, so for every segment `get(n)` is HL7 field n.
  */
 import { issue, type Issue } from '../../core/validation/issue.js';
 
@@ -17,27 +19,106 @@ export interface Delimiters {
 
 export const DEFAULT_DELIMITERS: Delimiters = { field: '|', component: '^', repetition: '~', escape: '\\', subcomponent: '&' };
 
+export interface SegmentOptions {
+  /**
+   * Split every field now into repetitions and components instead of on first read (same results either way;
+   * lazy is cheaper when few fields are read). Sub-components and escape sequences are decoded when read.
+   */
+  readonly eager?: boolean;
+}
+
+/** A field split into repetitions, each into its raw (still escaped) components. */
+type SplitField = readonly (readonly string[])[];
+
+const NO_REPETITIONS: SplitField = Object.freeze([]);
+
+/**
+ * Splits the field text raw[from, to) into repetitions and components in one pass over its characters (no
+ * intermediate strings). Same result as splitting on the repetition then the component separator.
+ */
+const splitField = (raw: string, from: number, to: number, d: Delimiters): SplitField => {
+  if (from >= to) {
+    return NO_REPETITIONS;
+  }
+  const C = d.component.charCodeAt(0);
+  const R = d.repetition.charCodeAt(0);
+  let reps: (readonly string[])[] | undefined;
+  let comps: string[] = [];
+  let start = from;
+  for (let i = from; ; i++) {
+    // ch = -1 at the end of the field: it closes the last component and repetition.
+    let ch = -1;
+    if (i < to) {
+      ch = raw.charCodeAt(i);
+      if (ch !== C && ch !== R) {
+        continue;
+      }
+    }
+    comps.push(raw.slice(start, i));
+    start = i + 1;
+    if (ch === C) {
+      continue;
+    }
+    if (ch === R) {
+      (reps ??= []).push(comps);
+      comps = [];
+      continue;
+    }
+    if (reps === undefined) {
+      return [comps];
+    }
+    reps.push(comps);
+    return reps;
+  }
+};
+
+/** Sub-component s of one raw component, decoded. */
+const decodeSubcomponent = (comp: string, d: Delimiters, s: number): string => {
+  const sub = s === 1 && !comp.includes(d.subcomponent) ? comp : comp.split(d.subcomponent)[s - 1];
+  return sub === undefined ? '' : unescapeHl7(sub, d);
+};
+
+const isHeaderName = (name: string): boolean => name === 'MSH' || name === 'FHS' || name === 'BHS';
+
 export class Segment {
   /** 1-based occurrence of this segment name in its message, e.g. the 3rd OBX is OBX[3]. */
   readonly occurrence: number;
   readonly name: string;
-  private readonly fields: readonly string[];
-  /** Memo of split repetitions, per field. */
+  /**
+   * Where each field ends in `raw` (exclusive); the next one starts one character further. Indexed by HL7 field
+   * number: for MSH (FHS, BHS) field 1 is the field separator itself, read from the delimiters.
+   */
+  private readonly ends: number[];
+  /** Memo of split raw repetitions, per field. */
   private readonly reps: (string[] | undefined)[] = [];
+  /** Memo of fields split into repetitions and components. */
+  private readonly splits: (SplitField | undefined)[] = [];
 
   constructor(
     readonly raw: string,
     readonly delimiters: Delimiters,
     occurrence: number,
+    options: SegmentOptions = {},
   ) {
     this.occurrence = occurrence;
     this.name = raw.slice(0, 3);
-    const parts = raw.split(delimiters.field);
-    if (this.name === 'MSH' || this.name === 'FHS' || this.name === 'BHS') {
-      // MSH-1 is the separator itself: shift so that fields[n] is HL7 field n.
-      this.fields = [parts[0] ?? '', delimiters.field, ...parts.slice(1)];
-    } else {
-      this.fields = parts;
+    const sep = delimiters.field;
+    const ends: number[] = [];
+    let at = raw.indexOf(sep);
+    if (isHeaderName(this.name)) {
+      // MSH-1 is the separator itself: field 0 ends where it stands.
+      ends.push(at < 0 ? raw.length : at);
+    }
+    while (at >= 0) {
+      ends.push(at);
+      at = raw.indexOf(sep, at + 1);
+    }
+    ends.push(raw.length);
+    this.ends = ends;
+    if (options.eager === true) {
+      for (let n = 0; n < ends.length; n++) {
+        this.split(n);
+      }
     }
   }
 
@@ -61,15 +142,29 @@ export class Segment {
   }
 
   get fieldCount(): number {
-    return this.fields.length - 1;
+    return this.ends.length - 1;
+  }
+
+  /** MSH-1 (the field separator) and MSH-2 (the encoding characters) are single values, never split. */
+  private isDelimiterField(n: number): boolean {
+    return (n === 1 || n === 2) && isHeaderName(this.name);
+  }
+
+  /** Start of field n in `raw`, or -1 when the segment has no field n. */
+  private start(n: number): number {
+    if (!Number.isInteger(n) || n < 0 || n >= this.ends.length) {
+      return -1;
+    }
+    return n === 0 ? 0 : (this.ends[n - 1] as number) + 1;
   }
 
   /** Raw (still escaped) text of field n, all repetitions. */
   rawField(n: number): string {
-    if (this.name === 'MSH' && n <= 2) {
-      return this.fields[n] ?? '';
+    if (n === 1 && this.isDelimiterField(n)) {
+      return this.delimiters.field;
     }
-    return this.fields[n] ?? '';
+    const from = this.start(n);
+    return from < 0 ? '' : this.raw.slice(from, this.ends[n]);
   }
 
   /** Raw repetitions of field n (an empty field gives []). */
@@ -79,23 +174,52 @@ export class Segment {
       return cached;
     }
     const f = this.rawField(n);
-    const out = f === '' ? [] : this.name === 'MSH' && n <= 2 ? [f] : f.split(this.delimiters.repetition);
-    this.reps[n] = out;
+    const out = f === '' ? [] : this.isDelimiterField(n) ? [f] : f.split(this.delimiters.repetition);
+    if (this.start(n) >= 0) {
+      this.reps[n] = out;
+    }
     return out;
   }
 
-  /** Decoded value of field n, repetition r, component c, sub-component s (all 1-based). */
+  /** Field n split into repetitions → raw components (memoised). */
+  private split(n: number): SplitField {
+    const cached = this.splits[n];
+    if (cached !== undefined) {
+      return cached;
+    }
+    const from = this.start(n);
+    if (from < 0) {
+      return NO_REPETITIONS;
+    }
+    let out: SplitField;
+    if (this.isDelimiterField(n)) {
+      const f = this.rawField(n);
+      out = f === '' ? NO_REPETITIONS : [[f]];
+    } else {
+      out = splitField(this.raw, from, this.ends[n] as number, this.delimiters);
+    }
+    this.splits[n] = out;
+    return out;
+  }
+
+  /**
+   * Decoded value of field n, repetition r, component c, sub-component s (all 1-based). MSH-1 and MSH-2 are
+   * returned as written.
+   */
   get(n: number, c = 1, s = 1, r = 1): string {
-    const rep = this.rawRepetitions(n)[r - 1];
-    if (rep === undefined) {
+    const comp = this.split(n)[r - 1]?.[c - 1];
+    if (comp === undefined) {
       return '';
     }
-    return decodeComponent(rep, this.delimiters, c, s);
+    if (this.isDelimiterField(n)) {
+      return s === 1 ? comp : '';
+    }
+    return decodeSubcomponent(comp, this.delimiters, s);
   }
 
   /** Number of repetitions of field n. */
   repetitionCount(n: number): number {
-    return this.rawRepetitions(n).length;
+    return this.split(n).length;
   }
 }
 
@@ -112,11 +236,7 @@ export const decodeComponent = (rawRepetition: string, d: Delimiters, c: number,
     lastComps = rawRepetition.split(d.component);
   }
   const comp = lastComps[c - 1];
-  if (comp === undefined) {
-    return '';
-  }
-  const sub = s === 1 && !comp.includes(d.subcomponent) ? comp : comp.split(d.subcomponent)[s - 1];
-  return sub === undefined ? '' : unescapeHl7(sub, d);
+  return comp === undefined ? '' : decodeSubcomponent(comp, d, s);
 };
 
 /** The HL7 "null" value `""` means "delete"; for intake it is simply empty. */
@@ -249,13 +369,13 @@ export const readDelimiters = (mshLine: string): Delimiters | undefined => {
 };
 
 /** Builds Segment objects with their per-name occurrence numbers. */
-export const toSegments = (lines: readonly string[], d: Delimiters): Segment[] => {
+export const toSegments = (lines: readonly string[], d: Delimiters, options: SegmentOptions = {}): Segment[] => {
   const counts = new Map<string, number>();
   return lines.map((line) => {
     const name = line.slice(0, 3);
     const n = (counts.get(name) ?? 0) + 1;
     counts.set(name, n);
-    return new Segment(line, d, n);
+    return new Segment(line, d, n, options);
   });
 };
 
