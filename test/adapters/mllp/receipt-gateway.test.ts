@@ -56,11 +56,11 @@ describe('DMP receipts in the running gateway (sandbox)', () => {
     await sil.down();
   });
 
-  it('ORU with ACK_RECEPTION = Y over MLLP → AA, delivered, then one ZAM^Z01 with Y naming the ORU', async () => {
+  it('ORU with ACK_RECEPTION = Y over MLLP → CA (its MSH-15 is AL), delivered, then one ZAM^Z01 with Y naming the ORU', async () => {
     assert.ok(gw.mllpPort);
     const raw = oruWithAckReception(fixture('hl7v2', '01-biochemistry-final.hl7'), 'MSG-ZAM-GW-1', true);
     const ack = (await sendMllp({ host: '127.0.0.1', port: gw.mllpPort, payload: raw })).toString('utf8');
-    assert.match(ack, /\rMSA\|AA\|MSG-ZAM-GW-1\|/);
+    assert.match(ack, /\rMSA\|CA\|MSG-ZAM-GW-1\|/, 'enhanced mode: the commit ACK');
     await until('the ZAM', () => sil.received.length > 0);
     assert.equal(await statusOf(gw, 'MSG-ZAM-GW-1'), 'delivered');
     const zam = zamOf(sil.received[0]);
