@@ -1,7 +1,8 @@
 /**
  * Our CR-BIO rules (src/core/cda/rules.ts) on a document libxml2-wasm has already parsed (for the XSD): the
  * rules' lookups become XPath evaluated inside libxml2 (compiled once, kept), so only the few nodes the rules
- * read cross the wasm boundary. Same issues as `checkCrBio` on the text (test/conformance/own-rules-libxml.test.ts).
+ * read cross the wasm boundary. Whole-document lookups use /descendant::x[…], measured about twice as fast as
+ * //x[…] (which tests the predicate once per parent) and the same nodes. Same issues as `checkCrBio` on the text (test/conformance/own-rules-libxml.test.ts).
  */
 import { XmlAttribute, XmlElement, XmlXPath, type NamespaceMap, type XmlDocument, type XmlNode } from 'libxml2-wasm';
 import { checkCrBio, crBioRules, V3, type CdaXmlView } from '../../core/cda/rules.js';
@@ -49,16 +50,16 @@ export const libxmlView = (doc: XmlDocument): CdaXmlView<XmlElement> => ({
   first: (e, s) => element(e.find(xp(steps(s)))),
   attr: (e, n) => e.attr(n)?.value ?? null,
   text: (e) => e.content,
-  firstInDocument: (ns, localName) => element(doc.find(xp(`(//n:${name(localName)})[1]`, { n: ns }))),
+  firstInDocument: (ns, localName) => element(doc.find(xp(`/descendant::n:${name(localName)}[1]`, { n: ns }))),
   firstDescendant: (e, localName) => element(e.find(xp(`descendant::h:${name(localName)}[1]`))),
   withTemplate: (root) => {
     if (!/^[\d.]+$/.test(root)) {
       throw new Error(`not an OID: ${root}`);
     }
-    return elements(doc.find(xp(`//h:templateId[@root='${root}']`))).flatMap((t) => t.parent ?? []);
+    return elements(doc.find(xp(`/descendant::h:templateId[@root='${root}']`))).flatMap((t) => t.parent ?? []);
   },
   attrValues: (localName, attrName) =>
-    doc.find(xp(`//h:${name(localName)}/@${name(attrName)}`)).flatMap((a) => (a instanceof XmlAttribute ? [a.value] : [])),
+    doc.find(xp(`/descendant::h:${name(localName)}/@${name(attrName)}`)).flatMap((a) => (a instanceof XmlAttribute ? [a.value] : [])),
   xpathOf: xpathOfElement,
 });
 
