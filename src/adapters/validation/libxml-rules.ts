@@ -2,7 +2,8 @@
  * Our CR-BIO rules (src/core/cda/rules.ts) on a document libxml2-wasm has already parsed (for the XSD): the
  * rules' lookups become XPath evaluated inside libxml2 (compiled once, kept), so only the few nodes the rules
  * read cross the wasm boundary. Whole-document lookups use /descendant::x[…], measured about twice as fast as
- * //x[…] (which tests the predicate once per parent) and the same nodes. Same issues as `checkCrBio` on the text (test/conformance/own-rules-libxml.test.ts).
+ * //x[…] (which tests the predicate once per parent) and the same nodes. Same issues as `checkCrBio` on the
+ * text (test/conformance/own-rules-libxml.test.ts).
  */
 import { XmlAttribute, XmlElement, XmlXPath, type NamespaceMap, type XmlDocument, type XmlNode } from 'libxml2-wasm';
 import { checkCrBio, crBioRules, V3, type CdaXmlView } from '../../core/cda/rules.js';
@@ -32,11 +33,14 @@ const steps = (s: string): string => s.split('/').map((step) => `h:${name(step)}
 const element = (ns: XmlNode[]): XmlElement | undefined => (ns[0] instanceof XmlElement ? ns[0] : undefined);
 const elements = (ns: XmlNode[]): XmlElement[] => ns.filter((n): n is XmlElement => n instanceof XmlElement);
 
-/** XPath of an element with 1-based positions among same-name siblings (namespace ignored, as `xpathOf`). */
+/**
+ * XPath of an element with 1-based positions among same-name siblings (namespace ignored, as `xpathOf`). Only
+ * for issues, so not compiled and kept; the names come from the document (an XML name never holds a quote).
+ */
 const xpathOfElement = (e: XmlElement): string => {
   const parts: string[] = [];
   for (let cur: XmlElement | null = e; cur; cur = cur.parent) {
-    const before = cur.eval(`count(preceding-sibling::*[local-name()='${name(cur.name)}'])`);
+    const before = cur.eval(`count(preceding-sibling::*[local-name()='${cur.name}'])`);
     parts.unshift(`${cur.name}[${(typeof before === 'number' ? before : 0) + 1}]`);
   }
   return `/${parts.join('/')}`;
