@@ -144,6 +144,15 @@ export async function xsdValidation(ansKit: string): Promise<Rate> {
   return measure(() => v.validate(xml));
 }
 
+/** The conformance gate in-process (schematron off): one libxml2 parse, our CR-BIO rules, and the CDA XSD with the kit. */
+export async function conformanceGate(ansKit: string): Promise<{ rulesAndXsd: Rate; rulesOnly: Rate }> {
+  const { createConformanceGate } = await import('../src/adapters/validation/gate.js');
+  const xml = buildCrBio(loadReport('micro_v1'), versionFor(1, 'micro'), testSettings, { pdf: tinyPdf() }).xml;
+  const withKit = await createConformanceGate({ ansKit, schematron: false });
+  const ownOnly = await createConformanceGate();
+  return { rulesAndXsd: await measure(() => withKit.validate(xml)), rulesOnly: await measure(() => ownOnly.validate(xml)) };
+}
+
 /** What one delivery signs: the VIHF assertion and the XAdES submission-set signature (xml-crypto, RSA-SHA256). */
 export async function deliverySignatures(): Promise<{ vihf: Rate; xades: Rate }> {
   const { readFileSync } = await import('node:fs');

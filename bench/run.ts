@@ -4,7 +4,7 @@
  */
 import { cpus, totalmem } from 'node:os';
 import { fmt, type Rate } from './measure.js';
-import { cdaBuild, deliverySignatures, hl7Parse, mtomEncoding, rsaSignRate, storageCommit, xsdValidation } from './components.js';
+import { cdaBuild, conformanceGate, deliverySignatures, hl7Parse, mtomEncoding, rsaSignRate, storageCommit, xsdValidation } from './components.js';
 import { ANS_KIT } from '../test/helpers/gateway-process.js';
 import { sqliteTestDb, postgresTestDb } from '../test/helpers/db.js';
 import { endToEnd, SIGNATURES_PER_REPORT } from './e2e.js';
@@ -41,6 +41,9 @@ lines.push(row('CR-BIO CDA build', cda));
 const xsd = await xsdValidation(ANS_KIT);
 results['xsdValidation'] = xsd;
 lines.push(row('CDA XSD validation (libxml2-wasm)', xsd));
+const gate = await conformanceGate(ANS_KIT);
+results['conformanceGate'] = gate;
+lines.push(row('conformance gate (rules + XSD)', gate.rulesAndXsd), row('conformance gate (rules, no kit)', gate.rulesOnly));
 const sigs = await deliverySignatures();
 results['signatures'] = sigs;
 lines.push(row('VIHF sign (xml-crypto)', sigs.vihf), row('XAdES submission-set sign', sigs.xades));

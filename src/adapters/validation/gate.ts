@@ -1,12 +1,14 @@
 /**
  * The conformance gate (DocumentValidator): our own CR-BIO rules always; with the ANS kit, the CDA XSD
  * (in-process) and the schematron layers (Saxon). An `error` issue keeps the document from the DMP.
+ * Each document is parsed once, by libxml2-wasm: the XSD and our rules read the same tree.
  */
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { checkCrBio } from '../../core/cda/rules.js';
+import { XmlDocument } from 'libxml2-wasm';
 import type { Issue } from '../../core/validation/issue.js';
+import { checkCrBioParsed } from './libxml-rules.js';
 import { CR_BIO_LAYERS, SchematronRunner } from './schematron.js';
 import { CdaXsdValidator } from './xsd.js';
 
@@ -87,6 +89,25 @@ export const defaultCompilerFor = (kit: string): string => {
   return candidates.find((c) => existsSync(c)) ?? candidates[0]!;
 };
 
+/** Our rules and, with a validator, the XSD on one libxml2 parse of `xml` (disposed before returning). */
+export const ownRulesAndXsd = (xml: string, xsd: CdaXsdValidator | undefined): { own: Issue[]; xsd: Issue[] } => {
+  let doc: XmlDocument | undefined;
+  let parseError: unknown;
+  try {
+    doc = XmlDocument.fromString(xml);
+  } catch (e) {
+    parseError = e;
+  }
+  try {
+    return {
+      own: checkCrBioParsed(xml, doc),
+      xsd: !xsd ? [] : doc ? xsd.validateDocument(doc, xml) : xsd.notWellFormed(parseError),
+    };
+  } finally {
+    doc?.dispose();
+  }
+};
+
 /** Builds the gate; throws with the list of problems when a configured kit cannot be used. */
 export const createConformanceGate = async (opts: GateOptions = {}): Promise<ConformanceGate> => {
   let xsd: CdaXsdValidator | undefined;
@@ -117,8 +138,9 @@ export const createConformanceGate = async (opts: GateOptions = {}): Promise<Con
     }
   }
   const validateBatch = async (xmls: readonly string[]): Promise<Issue[][]> => {
-    const own = xmls.map((x) => checkCrBio(x));
-    const xsdIssues = xsd ? await Promise.all(xmls.map((x) => xsd.validate(x))) : xmls.map(() => []);
+    const inProcess = xmls.map((x) => ownRulesAndXsd(x, xsd));
+    const own = inProcess.map((r) => r.own);
+    const xsdIssues = inProcess.map((r) => r.xsd);
     const wellFormed = own.map((o) => !o.some((i) => i.code === 'XML_NOT_WELL_FORMED'));
     const toSchematron = xmls.filter((_, i) => wellFormed[i]);
     const schIssues = sch && toSchematron.length > 0 ? await sch.validate(toSchematron) : [];

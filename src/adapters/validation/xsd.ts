@@ -74,24 +74,36 @@ export class CdaXsdValidator {
   }
 
   validate(xml: string): Promise<Issue[]> {
-    const validator = this.compiled();
+    this.compiled();
     let doc: XmlDocument;
     try {
       doc = XmlDocument.fromString(xml);
     } catch (e) {
-      return Promise.resolve([issue('error', 'CDA_XSD', '/', `The document is not well-formed XML: ${(e as Error).message.split('\n')[0] ?? ''}`)]);
+      return Promise.resolve(this.notWellFormed(e));
     }
     try {
-      validator.validate(doc);
-      return Promise.resolve([]);
-    } catch (e) {
-      const details = (e as { details?: { message: string; line: number }[] }).details ?? [{ message: (e as Error).message, line: 0 }];
-      return Promise.resolve(
-        details.map((d) => issue('error', 'CDA_XSD', d.line > 0 ? elementAtLine(xml, d.line) : '/', d.message.replace(/\{urn:hl7-org:v3\}/g, '').trim())),
-      );
+      return Promise.resolve(this.validateDocument(doc, xml));
     } finally {
       doc.dispose();
     }
+  }
+
+  /** Validates a document already parsed from `xml` (the text maps an error's line to its XPath). */
+  validateDocument(doc: XmlDocument, xml: string): Issue[] {
+    const validator = this.compiled();
+    try {
+      validator.validate(doc);
+      return [];
+    } catch (e) {
+      const details = (e as { details?: { message: string; line: number }[] }).details ?? [{ message: (e as Error).message, line: 0 }];
+      return details.map((d) => issue('error', 'CDA_XSD', d.line > 0 ? elementAtLine(xml, d.line) : '/', d.message.replace(/\{urn:hl7-org:v3\}/g, '').trim()));
+    }
+  }
+
+  /** The issue for a document libxml2 cannot parse (`e`: what XmlDocument.fromString threw). */
+  notWellFormed(e: unknown): Issue[] {
+    this.compiled();
+    return [issue('error', 'CDA_XSD', '/', `The document is not well-formed XML: ${(e as Error).message.split('\n')[0] ?? ''}`)];
   }
 }
 
