@@ -12,6 +12,7 @@ import { tempDir, TEST_PG_URL } from '../test/helpers/db.js';
 import { testPki } from '../test/helpers/pki.js';
 import { gatewayEnv, oruMessage, postReport, sleep, startGatewayProcess, startSimulatorProcess, tokensOf } from '../test/helpers/gateway-process.js';
 import { summarize, type Rate } from './measure.js';
+import { cpuSeconds } from './cpu.js';
 
 /**
  * Signatures a report needs on the XDS route: the VIHF assertion (RSA-SHA256) and the XAdES submission-set
@@ -26,6 +27,11 @@ export interface EndToEnd {
   /** Everything at once (64 in flight): what the whole path sustains. */
   readonly saturation: { readonly reports: number; readonly intakePerSecond: number; readonly delivered: number; readonly deliveredPerSecond: number; readonly delivery: Rate };
   readonly peakRssMiB: number;
+  /**
+   * CPU time per delivered report in the saturation run (all threads, from /proc): the gateway, the DMP simulator,
+   * and the bench client posting the reports. Unlike the rates, it does not depend on what else the machine runs.
+   */
+  readonly cpuMsPerReport: { readonly gateway: number; readonly simulator: number; readonly client: number };
   /** RSS with `queued` reports waiting (delivery paused), and after they are processed and queued for the DMP. */
   readonly queued?: { readonly reports: number; readonly rssMiB: number };
 }
@@ -129,9 +135,17 @@ export async function endToEnd(options: { pg: boolean; rate: number; seconds: nu
     const offeredDelivery = delivery(offeredRows);
 
     const t1 = Date.now();
+    const cpu0 = { gateway: await cpuSeconds(gw.child.proc.pid ?? 0), simulator: await cpuSeconds(sim.child.proc.pid ?? 0), client: process.cpuUsage() };
     const satPosts = await postAll(gw.url, token, 'SAT', options.saturation, 64);
     const satRows = (await waitDelivered(total + 5 + options.saturation, options.waitSeconds * 1000)).filter((x) => Date.parse(x.created_at) >= t1);
     const satDelivery = delivery(satRows);
+    const clientCpu = process.cpuUsage(cpu0.client);
+    const perReport = (seconds: number): number => (satDelivery.length > 0 ? (seconds * 1000) / satDelivery.length : 0);
+    const cpuMsPerReport = {
+      gateway: perReport((await cpuSeconds(gw.child.proc.pid ?? 0)) - cpu0.gateway),
+      simulator: perReport((await cpuSeconds(sim.child.proc.pid ?? 0)) - cpu0.simulator),
+      client: perReport((clientCpu.user + clientCpu.system) / 1e6),
+    };
 
     const result: EndToEnd = {
       storage: options.pg ? 'postgres' : 'sqlite',
@@ -151,6 +165,7 @@ export async function endToEnd(options: { pg: boolean; rate: number; seconds: nu
         delivery: summarize(satDelivery, span(satRows, t1)),
       },
       peakRssMiB: Math.round(peak),
+      cpuMsPerReport,
     };
     if (options.queued <= 0) {
       return result;
