@@ -67,8 +67,8 @@ const msaOf = (ack: string): string[] => ack.split('\r').find((l) => l.startsWit
 const errs = (ack: string): string[][] => ack.split('\r').filter((l) => l.startsWith('ERR|')).map((l) => l.split('|'));
 
 /** Sends the payloads on one connection, then a probe; resolves with every ACK up to the probe's. */
-const exchange = async (payloads: Buffer[], probeId: string): Promise<string[]> => {
-  const socket = net.connect(server.port, '127.0.0.1');
+const exchange = async (payloads: Buffer[], probeId: string, port = server.port): Promise<string[]> => {
+  const socket = net.connect(port, '127.0.0.1');
   const decoder = new MllpDecoder(1024 * 1024);
   const acks = await new Promise<string[]>((resolve, reject) => {
     const got: string[] = [];
@@ -174,26 +174,9 @@ describe('MLLP acknowledgement setting "original" (mllp.acknowledgement)', () =>
   it('answers AA / AE / AR for every message, whatever MSH-15/16 say, and nothing is left unanswered', async () => {
     const original = await startMllpServer({ host: '127.0.0.1', port: 0, maxMessageBytes: 1024 * 1024, accept, now: () => new Date('2026-03-10T13:30:00Z'), nextAckId: () => 'ACK', acknowledgement: 'original' });
     try {
-      const socket = net.connect(original.port, '127.0.0.1');
-      const decoder = new MllpDecoder(1024 * 1024);
       const sent = [message('O-1', 'AL', 'NE'), message('O-2', 'NE', 'NE'), message('O-3', 'SU', 'NE', 'content'), message('O-4', 'ER', 'AL')];
-      const acks = await new Promise<string[]>((resolve, reject) => {
-        const got: string[] = [];
-        socket.on('error', reject);
-        socket.on('data', (chunk: Buffer) => {
-          for (const ev of decoder.push(chunk)) {
-            if (ev.kind === 'message') {
-              got.push(ev.payload.toString('utf8'));
-              if (got.length === sent.length) {
-                resolve(got);
-              }
-            }
-          }
-        });
-        socket.write(Buffer.concat(sent.map((p) => frame(p))));
-      });
-      socket.end();
-      assert.deepEqual(acks.map((a) => msaOf(a).slice(1, 3).join(' ')), ['AA O-1', 'AA O-2', 'AE O-3', 'AA O-4']);
+      const acks = await exchange(sent, 'P-O', original.port);
+      assert.deepEqual(acks.map((a) => msaOf(a).slice(1, 3).join(' ')), ['AA O-1', 'AA O-2', 'AE O-3', 'AA O-4', 'AA P-O']);
     } finally {
       await original.close();
     }
