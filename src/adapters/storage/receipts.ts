@@ -37,19 +37,13 @@ export interface SilReceipt {
   readonly insHash: string | null;
 }
 
-export interface NewReceipt {
-  readonly id: string;
-  readonly transmissionId: string;
-  readonly controlId: string;
-  readonly originalControlId: string;
-  readonly accepted: boolean;
-  readonly payload: string;
+export type NewReceipt = Pick<SilReceipt, 'id' | 'transmissionId' | 'controlId' | 'originalControlId' | 'accepted' | 'payload'> & {
   /** `failed` at once when no receipt can be built (the original is unreadable). */
   readonly state: 'pending' | 'failed';
   readonly lastErrorCode?: string;
   readonly lastError?: string;
   readonly at: Date;
-}
+};
 
 const str = (r: Row, k: string): string | null => (typeof r[k] === 'string' ? r[k] : null);
 
