@@ -32,8 +32,6 @@ export interface EndToEnd {
    * and the bench client posting the reports. Unlike the rates, it does not depend on what else the machine runs.
    */
   readonly cpuMsPerReport: { readonly gateway: number; readonly simulator: number; readonly client: number };
-  /** RSS with `queued` reports waiting (delivery paused), and after they are processed and queued for the DMP. */
-  readonly queued?: { readonly reports: number; readonly rssMiB: number };
 }
 
 const rssMiB = async (pid: number): Promise<number> => {
@@ -46,7 +44,7 @@ const rssMiB = async (pid: number): Promise<number> => {
 type Row = { created_at: string; updated_at: string; status: string };
 
 /** Posts `count` reports, at most `inFlight` at a time, each not before its due time (if `rate`); client-side latencies. */
-const postAll = async (url: string, token: string, tag: string, count: number, inFlight: number, rate?: number): Promise<{ latencies: number[]; seconds: number; failed: number }> => {
+export const postAll = async (url: string, token: string, tag: string, count: number, inFlight: number, rate?: number): Promise<{ latencies: number[]; seconds: number; failed: number }> => {
   const latencies: number[] = [];
   let failed = 0;
   let next = 0;
@@ -76,7 +74,7 @@ const postAll = async (url: string, token: string, tag: string, count: number, i
   return { latencies, seconds: (Date.now() - t0) / 1000, failed };
 };
 
-export async function endToEnd(options: { pg: boolean; rate: number; seconds: number; saturation: number; queued: number; waitSeconds: number }): Promise<EndToEnd> {
+export async function endToEnd(options: { pg: boolean; rate: number; seconds: number; saturation: number; waitSeconds: number }): Promise<EndToEnd> {
   const cwd = tempDir('dmp-gateway-bench-');
   cpSync(testPki().dir, join(cwd, 'data', 'pki'), { recursive: true });
   const sim = await startSimulatorProcess(cwd);
@@ -89,7 +87,7 @@ export async function endToEnd(options: { pg: boolean; rate: number; seconds: nu
     DMP_GATEWAY_OUTBOX_LEASE_MS: '60000',
     ...(options.pg ? { DMP_GATEWAY_DATABASE_URL: TEST_PG_URL, DMP_GATEWAY_DATABASE_SCHEMA: schema, DMP_GATEWAY_AUDIT_SUBJECT_KEY: 'b'.repeat(40) } : {}),
   });
-  let gw = await startGatewayProcess(cwd, env);
+  const gw = await startGatewayProcess(cwd, env);
   const token = tokensOf(join(cwd, 'data'))['sil'] ?? '';
   let peak = 0;
   const sampler = setInterval(() => {
@@ -167,16 +165,7 @@ export async function endToEnd(options: { pg: boolean; rate: number; seconds: nu
       peakRssMiB: Math.round(peak),
       cpuMsPerReport,
     };
-    if (options.queued <= 0) {
-      return result;
-    }
-    // Memory with a queue: delivery paused (workers off), `queued` reports stored and waiting.
-    gw.child.kill('SIGTERM');
-    await gw.child.exited();
-    gw = await startGatewayProcess(cwd, { ...env, DMP_GATEWAY_OUTBOX_ENABLED: 'false' });
-    await postAll(gw.url, token, 'QUEUE', options.queued, 32);
-    const rss = await rssMiB(gw.child.proc.pid ?? 0);
-    return { ...result, queued: { reports: options.queued, rssMiB: Math.round(rss) } };
+    return result;
   } finally {
     clearInterval(sampler);
     gw.child.kill('SIGKILL');
