@@ -13,7 +13,7 @@
  *
  * Every figure is /proc/<pid>/status of the gateway process (VmRSS, VmHWM); nothing is sampled in-process.
  */
-import { cpSync, readFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
@@ -198,6 +198,9 @@ export async function memoryBenchmark(options: MemoryOptions): Promise<MemoryRes
   } finally {
     gw.child.kill('SIGKILL');
     sim.child.kill('SIGKILL');
+    await Promise.all([gw.child.exited(), sim.child.exited()]);
+    // 100,000 queued reports are ~0.9 GB of SQLite database.
+    rmSync(cwd, { recursive: true, force: true });
     if (options.pg) {
       const c = new pg.Client({ connectionString: TEST_PG_URL });
       await c.connect();
