@@ -74,8 +74,13 @@ export const postAll = async (url: string, token: string, tag: string, count: nu
   return { latencies, seconds: (Date.now() - t0) / 1000, failed };
 };
 
-export async function endToEnd(options: { pg: boolean; rate: number; seconds: number; saturation: number; waitSeconds: number }): Promise<EndToEnd> {
-  const cwd = tempDir('dmp-gateway-bench-');
+/**
+ * A bench's setting: a data folder with the test PKI, a DMP simulator process, and the gateway's environment
+ * (sandbox against that simulator, quiet logs, fast polling, no rate limit in the way; PostgreSQL in a schema of
+ * its own with `pg`). The gateway itself is started by the caller.
+ */
+export const benchSetting = async (prefix: string, pg: boolean, extraEnv: Record<string, string> = {}): Promise<{ cwd: string; sim: Awaited<ReturnType<typeof startSimulatorProcess>>; schema: string; env: Record<string, string> }> => {
+  const cwd = tempDir(prefix);
   cpSync(testPki().dir, join(cwd, 'data', 'pki'), { recursive: true });
   const sim = await startSimulatorProcess(cwd);
   const schema = `bench_${randomBytes(4).toString('hex')}`;
@@ -85,8 +90,14 @@ export async function endToEnd(options: { pg: boolean; rate: number; seconds: nu
     DMP_GATEWAY_OUTBOX_MAX_PER_SECOND: '1000',
     DMP_GATEWAY_OUTBOX_CONCURRENCY: '16',
     DMP_GATEWAY_OUTBOX_LEASE_MS: '60000',
-    ...(options.pg ? { DMP_GATEWAY_DATABASE_URL: TEST_PG_URL, DMP_GATEWAY_DATABASE_SCHEMA: schema, DMP_GATEWAY_AUDIT_SUBJECT_KEY: 'b'.repeat(40) } : {}),
+    ...(pg ? { DMP_GATEWAY_DATABASE_URL: TEST_PG_URL, DMP_GATEWAY_DATABASE_SCHEMA: schema, DMP_GATEWAY_AUDIT_SUBJECT_KEY: 'b'.repeat(40) } : {}),
+    ...extraEnv,
   });
+  return { cwd, sim, schema, env };
+};
+
+export async function endToEnd(options: { pg: boolean; rate: number; seconds: number; saturation: number; waitSeconds: number }): Promise<EndToEnd> {
+  const { cwd, sim, schema, env } = await benchSetting('dmp-gateway-bench-', options.pg);
   const gw = await startGatewayProcess(cwd, env);
   const token = tokensOf(join(cwd, 'data'))['sil'] ?? '';
   let peak = 0;

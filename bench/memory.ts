@@ -13,15 +13,13 @@
  *
  * Every figure is /proc/<pid>/status of the gateway process (VmRSS, VmHWM); nothing is sampled in-process.
  */
-import { cpSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { tempDir, TEST_PG_URL } from '../test/helpers/db.js';
-import { testPki } from '../test/helpers/pki.js';
-import { gatewayEnv, sleep, startGatewayProcess, startSimulatorProcess, tokensOf } from '../test/helpers/gateway-process.js';
-import { postAll } from './e2e.js';
+import { TEST_PG_URL } from '../test/helpers/db.js';
+import { sleep, startGatewayProcess, tokensOf } from '../test/helpers/gateway-process.js';
+import { benchSetting, postAll } from './e2e.js';
 
 export interface MemoryOptions {
   readonly pg: boolean;
@@ -83,19 +81,7 @@ const round = (n: number): number => Math.round(n);
 export async function memoryBenchmark(options: MemoryOptions): Promise<MemoryResult> {
   const inFlight = options.inFlight ?? 64;
   const settleSeconds = options.settleSeconds ?? 10;
-  const cwd = tempDir('dmp-gateway-bench-memory-');
-  cpSync(testPki().dir, join(cwd, 'data', 'pki'), { recursive: true });
-  const sim = await startSimulatorProcess(cwd);
-  const schema = `bench_${randomBytes(4).toString('hex')}`;
-  const env = gatewayEnv(sim.url, {
-    DMP_GATEWAY_LOG_LEVEL: 'error',
-    DMP_GATEWAY_OUTBOX_POLL_MS: '10',
-    DMP_GATEWAY_OUTBOX_MAX_PER_SECOND: '1000',
-    DMP_GATEWAY_OUTBOX_CONCURRENCY: '16',
-    DMP_GATEWAY_OUTBOX_LEASE_MS: '60000',
-    ...(options.pg ? { DMP_GATEWAY_DATABASE_URL: TEST_PG_URL, DMP_GATEWAY_DATABASE_SCHEMA: schema, DMP_GATEWAY_AUDIT_SUBJECT_KEY: 'b'.repeat(40) } : {}),
-    ...(options.nodeOptions ? { NODE_OPTIONS: options.nodeOptions } : {}),
-  });
+  const { cwd, sim, schema, env } = await benchSetting('dmp-gateway-bench-memory-', options.pg, options.nodeOptions ? { NODE_OPTIONS: options.nodeOptions } : {});
   const table = options.pg ? `"${schema}".transmissions` : 'transmissions';
   /** One statement on the gateway's database, from outside the gateway (the bench's own connection). */
   const sql = async <T extends Record<string, unknown>>(text: string, params: readonly (string | number)[] = []): Promise<T[]> => {
