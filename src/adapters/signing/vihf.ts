@@ -3,12 +3,12 @@
  * (enveloped XML-DSig, exclusive C14N) with the structure's signature certificate (standards.md §4.3,
  * HL7V2-IG mapping.md example; DRIMbox dmp/vihf). Carried in the WS-Security header of every DMP request.
  */
-import { SignedXml } from 'xml-crypto';
 import { GatewayError } from '../../core/errors/index.js';
 import { NS } from '../../core/xds/constants.js';
 import { newDocument, serialize, type XmlBuilder } from '../../core/xds/dom.js';
 import { ALG, digestUri, preparedSigner, signatureUri, type DigestName } from './algorithms.js';
-import type { CertificateIdentity } from './keystore.js';
+import { canonicalize, DSIG_NS, signatureValueOf, signedInfoXml } from './dsig.js';
+import { digestBase64, type CertificateIdentity } from './keystore.js';
 
 export interface VihfCode {
   readonly code: string;
@@ -85,24 +85,28 @@ export const buildVihfAssertion = (cert: CertificateIdentity, s: VihfSettings, r
   return serialize(root);
 };
 
-/** Signs the assertion: ds:Signature after saml2:Issuer (SAML schema order), KeyInfo with the certificate. */
+const ISSUER_END = '</saml2:Issuer>';
+
+/**
+ * Signs the assertion (enveloped XML-DSig, exclusive C14N): ds:Signature right after saml2:Issuer (SAML schema
+ * order), a Reference to #ID, KeyInfo with the certificate. `assertionXml` is buildVihfAssertion's output.
+ */
 export const signVihf = (assertionXml: string, cert: CertificateIdentity, digest: DigestName): string => {
   try {
+    const id = /^<saml2:Assertion [^>]*\bID="([^"]+)"/.exec(assertionXml)?.[1];
+    const at = assertionXml.indexOf(ISSUER_END);
+    if (!id || at < 0) {
+      throw new Error('not a saml2:Assertion with an ID and a saml2:Issuer');
+    }
     const prepared = preparedSigner(cert);
-    const sig = new SignedXml({
-      privateKey: prepared.privateKey,
-      publicCert: cert.certPem,
-      getKeyInfoContent: prepared.keyInfo,
-      signatureAlgorithm: signatureUri(digest),
-      canonicalizationAlgorithm: ALG.excC14n,
-    });
-    sig.addReference({
-      xpath: "/*[local-name(.)='Assertion']",
-      transforms: [ALG.enveloped, ALG.excC14n],
-      digestAlgorithm: digestUri(digest),
-    });
-    sig.computeSignature(assertionXml, { prefix: 'ds', location: { reference: "/*/*[local-name(.)='Issuer']", action: 'after' } });
-    return sig.getSignedXml();
+    // The enveloped-signature transform removes a signature that is not there yet: the digest is over the assertion.
+    const signedInfo = signedInfoXml(ALG.excC14n, signatureUri(digest), [{
+      uri: `#${id}`, transforms: [ALG.enveloped, ALG.excC14n], digestAlgorithm: digestUri(digest), digestValue: digestBase64(digest, canonicalize(assertionXml, ALG.excC14n)),
+    }]);
+    const value = signatureValueOf(signedInfo, ALG.excC14n, prepared.privateKey, digest);
+    const signature = `<ds:Signature xmlns:ds="${DSIG_NS}">${signedInfo}<ds:SignatureValue>${value}</ds:SignatureValue><ds:KeyInfo>${prepared.keyInfo({ prefix: 'ds' })}</ds:KeyInfo></ds:Signature>`;
+    const end = at + ISSUER_END.length;
+    return `${assertionXml.slice(0, end)}${signature}${assertionXml.slice(end)}`;
   } catch (e) {
     throw new GatewayError('DMP_SIGNATURE_FAILED', 'The VIHF assertion could not be signed.', { cause: e });
   }

@@ -4,10 +4,10 @@
  * Manifest references: the submission set (urn:oid:uniqueId, placeholder digest as DRIMbox does: a submission
  * set has no bytes of its own) and each document (urn:oid:uniqueId, digest of the exact bytes sent).
  */
-import { SignedXml } from 'xml-crypto';
 import { GatewayError } from '../../core/errors/index.js';
 import { NS, SIGNATURE_ENTRY } from '../../core/xds/constants.js';
 import { ALG, digestUri, preparedSigner, signatureUri, type DigestName } from './algorithms.js';
+import { canonicalize, DSIG_NS, elementById, signatureValueOf, signedInfoXml } from './dsig.js';
 import { digestBase64, type CertificateIdentity } from './keystore.js';
 
 export interface XadesRequest {
@@ -42,18 +42,21 @@ export const signSubmissionSet = (cert: CertificateIdentity, r: XadesRequest): s
   const purpose = `<ds:SignatureProperties><ds:SignatureProperty Id="purposeOfSignature" Target="#${esc(r.signatureId)}">${SIGNATURE_ENTRY.purposeOfSignature}</ds:SignatureProperty></ds:SignatureProperties>`;
   try {
     const prepared = preparedSigner(cert);
-    const sig = new SignedXml({
-      privateKey: prepared.privateKey,
-      publicCert: cert.certPem,
-      getKeyInfoContent: prepared.keyInfo,
-      signatureAlgorithm: signatureUri(r.digest),
-      canonicalizationAlgorithm: ALG.c14nWithComments,
-      objects: [{ content: purpose }, { content: manifest }, { content: qualifying }],
+    const objects = [purpose, manifest, qualifying].map((o) => `<ds:Object>${o}</ds:Object>`).join('');
+    const open = `<ds:Signature Id="${esc(r.signatureId)}" xmlns:ds="${DSIG_NS}">`;
+    // The references point into the signature's own ds:Object elements: canonicalised in place (inclusive C14N
+    // renders the namespaces in scope there: ds, and xades for the SignedProperties).
+    const skeleton = `${open}${objects}</ds:Signature>`;
+    const referenced = (id: string, type: string): { uri: string; type: string; transforms: string[]; digestAlgorithm: string; digestValue: string } => ({
+      uri: `#${id}`, type, transforms: [ALG.c14nWithComments], digestAlgorithm: dm,
+      digestValue: digestBase64(r.digest, canonicalize(skeleton, ALG.c14nWithComments, (root) => elementById(root, id))),
     });
-    sig.addReference({ xpath: `//*[@Id='${MANIFEST_ID}']`, transforms: [ALG.c14nWithComments], digestAlgorithm: dm, type: 'http://www.w3.org/2000/09/xmldsig#Manifest' });
-    sig.addReference({ xpath: `//*[@Id='${SIGNED_PROPERTIES_ID}']`, transforms: [ALG.c14nWithComments], digestAlgorithm: dm, type: 'http://uri.etsi.org/01903/v1.1.1#SignedProperties' });
-    sig.computeSignature('<detached/>', { prefix: 'ds', attrs: { Id: r.signatureId } });
-    return `<?xml version="1.0" encoding="UTF-8"?>${sig.getSignatureXml()}`;
+    const signedInfo = signedInfoXml(ALG.c14nWithComments, signatureUri(r.digest), [
+      referenced(MANIFEST_ID, 'http://www.w3.org/2000/09/xmldsig#Manifest'),
+      referenced(SIGNED_PROPERTIES_ID, 'http://uri.etsi.org/01903/v1.1.1#SignedProperties'),
+    ]);
+    const value = signatureValueOf(signedInfo, ALG.c14nWithComments, prepared.privateKey, r.digest);
+    return `<?xml version="1.0" encoding="UTF-8"?>${open}${signedInfo}<ds:SignatureValue>${value}</ds:SignatureValue><ds:KeyInfo>${prepared.keyInfo({ prefix: 'ds' })}</ds:KeyInfo>${objects}</ds:Signature>`;
   } catch (e) {
     throw new GatewayError('DMP_SIGNATURE_FAILED', 'The submission-set signature could not be made.', { cause: e });
   }
