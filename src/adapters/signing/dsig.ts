@@ -6,7 +6,7 @@
  * XML-DSig 1.1 §4.4 (SignedInfo), §4.4.3 (Reference), §6.5 (C14N): https://www.w3.org/TR/xmldsig-core1/
  */
 import { createSign, type KeyObject } from 'node:crypto';
-import { XmlC14NMode, XmlDocument, XmlElement } from 'libxml2-wasm';
+import { XmlC14NMode, XmlDocument } from 'libxml2-wasm';
 import { ALG, type DigestName } from './algorithms.js';
 
 export const DSIG_NS = 'http://www.w3.org/2000/09/xmldsig#';
@@ -33,38 +33,29 @@ export const signedInfoXml = (c14n: C14nMethod, signatureMethod: string, refs: r
     `<ds:Reference URI="${escAttr(r.uri)}"${r.type ? ` Type="${escAttr(r.type)}"` : ''}><ds:Transforms>${r.transforms.map((t) => `<ds:Transform Algorithm="${t}"/>`).join('')}</ds:Transforms>`
     + `<ds:DigestMethod Algorithm="${r.digestAlgorithm}"/><ds:DigestValue>${r.digestValue}</ds:DigestValue></ds:Reference>`).join('')}</ds:SignedInfo>`;
 
-/**
- * Parses `xml` with libxml2 and canonicalises the element `pick` returns (the document element by default), in
- * its context: inherited namespaces are rendered as the method requires. Throws on a well-formedness error.
- */
-export const canonicalize = (xml: string, method: C14nMethod, pick?: (root: XmlElement) => XmlElement | null): string => {
+/** Parses `xml` with libxml2 and canonicalises its document element. Throws on a well-formedness error. */
+export const canonicalize = (xml: string, method: C14nMethod): string => {
   const doc = XmlDocument.fromString(xml);
   try {
-    const root = doc.root;
-    const el = pick ? pick(root) : root;
-    if (!el) {
-      throw new Error('the element to canonicalise is not in the document');
-    }
-    return el.canonicalizeToString(c14nOptions(method));
+    return doc.root.canonicalizeToString(c14nOptions(method));
   } finally {
     doc.dispose();
   }
 };
 
-/** The first descendant element of `parent` whose @Id is `id` (document order). */
-export const elementById = (parent: XmlElement, id: string): XmlElement | null => {
-  for (let n = parent.firstChild; n; n = n.next) {
-    if (n instanceof XmlElement) {
-      if (n.attr('Id')?.value === id) {
-        return n;
-      }
-      const inner = elementById(n, id);
-      if (inner) {
-        return inner;
-      }
-    }
+/**
+ * Canonicalises an element written on its own (`fragment`, no declaration of its ancestors' namespaces) as it is
+ * in its document, given the namespace declarations in scope there: they are declared on its start tag, which is
+ * what C14N renders in context (inclusive: every in-scope namespace; exclusive: the visibly used ones). xml:*
+ * attributes would be inherited too: our signatures have none.
+ */
+export const canonicalizeInScope = (fragment: string, inScope: Readonly<Record<string, string>>, method: C14nMethod): string => {
+  const m = /^<[A-Za-z_][\w.:-]*/.exec(fragment);
+  if (!m) {
+    throw new Error('not an element');
   }
-  return null;
+  const decls = Object.entries(inScope).map(([prefix, uri]) => ` xmlns:${prefix}="${escAttr(uri)}"`).join('');
+  return canonicalize(`${m[0]}${decls}${fragment.slice(m[0].length)}`, method);
 };
 
 /**
@@ -73,6 +64,6 @@ export const elementById = (parent: XmlElement, id: string): XmlElement | null =
  * declaration (exclusive C14N renders visibly used prefixes only; inclusive C14N renders the in-scope ones: ds).
  */
 export const signatureValueOf = (signedInfo: string, c14n: C14nMethod, key: KeyObject, digest: DigestName): string => {
-  const canonical = canonicalize(signedInfo.replace('<ds:SignedInfo>', `<ds:SignedInfo xmlns:ds="${DSIG_NS}">`), c14n);
+  const canonical = canonicalizeInScope(signedInfo, { ds: DSIG_NS }, c14n);
   return createSign(digest === 'sha1' ? 'RSA-SHA1' : 'RSA-SHA256').update(canonical).sign(key, 'base64');
 };
