@@ -17,8 +17,15 @@ const SEX = { M: 'Masculin', F: 'Féminin', U: 'Inconnu' } as const;
 const STATUS = { partial: 'Compte rendu partiel', final: 'Compte rendu complet', corrected: 'Compte rendu corrigé', cancelled: 'Compte rendu annulé' } as const;
 
 /** Keeps what the font can encode (WinAnsi for the standard fonts); ≤ ≥ spelled out, anything else "?". */
+/** The code points a standard font can encode, by font name: the same for every document, computed once. */
+const characterSets = new Map<string, ReadonlySet<number>>();
+
 const encodable = (font: PDFFont): ((s: string) => string) => {
-  const set = new Set(font.getCharacterSet());
+  let set = characterSets.get(font.name);
+  if (!set) {
+    set = new Set(font.getCharacterSet());
+    characterSets.set(font.name, set);
+  }
   return (s) =>
     Array.from(s.replace(/≤/g, '<=').replace(/≥/g, '>=').replace(/[\r\n\t]+/g, ' '))
       .map((c) => (set.has(c.codePointAt(0) ?? 0) ? c : '?'))
