@@ -38,45 +38,60 @@ export class OutboxStore {
    */
   async claim(owner: string, now: Date, leaseUntil: Date, limit: number): Promise<Transmission[]> {
     const nowIso = now.toISOString();
-    const pick = `SELECT id FROM transmissions
-      WHERE status IN ('ready', 'retry_wait', 'uncertain')
-        AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
-        AND (lease_until IS NULL OR lease_until < ?)
-        -- A new version waits until the version it replaces has reached the DMP (RPLC needs the old entry).
-        AND NOT EXISTS (
+    const n = Math.max(1, Math.floor(limit));
+    // A new version waits until the version it replaces has reached the DMP (RPLC needs the old entry).
+    const previousSettled = `NOT EXISTS (
           SELECT 1 FROM documents d
           JOIN documents prev ON prev.unique_id = d.replaces_unique_id
           JOIN transmissions pt ON pt.id = prev.transmission_id
           WHERE d.transmission_id = transmissions.id AND pt.status NOT IN ('delivered', 'failed', 'rejected', 'opposed')
-        )
-      ORDER BY created_at, id LIMIT ${Math.max(1, Math.floor(limit))}`;
-    return this.lease(pick, [nowIso, nowIso], owner, leaseUntil);
+        )`;
+    const free = '(lease_until IS NULL OR lease_until < ?)';
+    // One ordered query per state, each stopping at its limit in index order, rather than one over the three states
+    // (which sorted the whole backlog at every claim): ready rows oldest first (status, created_at, id); retries and
+    // uncertain sends earliest due first (status, next_attempt_at), walking only the due ones. The oldest `limit` of
+    // what they return are leased.
+    return this.lease([
+      { sql: `SELECT id, created_at FROM transmissions WHERE status = 'ready' AND (next_attempt_at IS NULL OR next_attempt_at <= ?) AND ${free} AND ${previousSettled}
+        ORDER BY created_at, id LIMIT ${n}`, params: [nowIso, nowIso] },
+      ...(['retry_wait', 'uncertain'] as const).map((status) => ({
+        sql: `SELECT id, created_at FROM transmissions WHERE status = '${status}' AND next_attempt_at <= ? AND ${free} AND ${previousSettled}
+        ORDER BY next_attempt_at LIMIT ${n}`, params: [nowIso, nowIso],
+      })),
+      { sql: `SELECT id, created_at FROM transmissions WHERE status IN ('retry_wait', 'uncertain') AND next_attempt_at IS NULL AND ${free} AND ${previousSettled}
+        ORDER BY created_at, id LIMIT ${n}`, params: [nowIso] },
+    ], n, owner, leaseUntil);
   }
 
   /** Received transmissions waiting to be processed (identity gate, build, validation). */
   async claimReceived(owner: string, now: Date, leaseUntil: Date, limit: number): Promise<Transmission[]> {
     const nowIso = now.toISOString();
     // Versions of one report are processed in order (each takes the next versionNumber), also across instances.
-    const pick = `SELECT id FROM transmissions WHERE status = 'received' AND (lease_until IS NULL OR lease_until < ?)
+    const pick = `SELECT id, created_at FROM transmissions WHERE status = 'received' AND (lease_until IS NULL OR lease_until < ?)
       AND NOT EXISTS (
         SELECT 1 FROM transmissions o WHERE o.accession = transmissions.accession AND o.status = 'received'
           AND (o.created_at < transmissions.created_at OR (o.created_at = transmissions.created_at AND o.id < transmissions.id))
       )
       ORDER BY created_at, id LIMIT ${Math.max(1, Math.floor(limit))}`;
-    return this.lease(pick, [nowIso], owner, leaseUntil);
+    return this.lease([{ sql: pick, params: [nowIso] }], Math.max(1, Math.floor(limit)), owner, leaseUntil);
   }
 
   /**
-   * Runs `pick` (a SELECT of ids), locking the rows on PostgreSQL (SKIP LOCKED: another instance takes others),
-   * gives them to `owner` until `leaseUntil`, and returns them — one transaction.
+   * Runs the `picks` (SELECTs of id, created_at), locking the rows on PostgreSQL (SKIP LOCKED: another instance takes
+   * others), gives the oldest `limit` of them to `owner` until `leaseUntil`, and returns them — one transaction.
    */
-  private lease(pick: string, params: readonly string[], owner: string, leaseUntil: Date): Promise<Transmission[]> {
+  private lease(picks: readonly { sql: string; params: readonly string[] }[], limit: number, owner: string, leaseUntil: Date): Promise<Transmission[]> {
     return this.db.transaction(async (tx) => {
-      const ids = await tx.query<{ id: string }>(this.db.engine === 'postgres' ? `${pick} FOR UPDATE OF transmissions SKIP LOCKED` : pick, params);
-      if (ids.length === 0) {
+      const rows: { id: string; created_at: string }[] = [];
+      for (const p of picks) {
+        rows.push(...await tx.query<{ id: string; created_at: string }>(this.db.engine === 'postgres' ? `${p.sql} FOR UPDATE OF transmissions SKIP LOCKED` : p.sql, p.params));
+      }
+      if (rows.length === 0) {
         return [];
       }
-      const list = ids.map((r) => r.id);
+      const byAge = (a: { id: string; created_at: string }, b: { id: string; created_at: string }): number =>
+        a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+      const list = rows.sort(byAge).slice(0, limit).map((r) => r.id);
       const marks = list.map(() => '?').join(', ');
       await tx.execute(`UPDATE transmissions SET lease_owner = ?, lease_until = ? WHERE id IN (${marks})`, [owner, leaseUntil.toISOString(), ...list]);
       return (await tx.query(`SELECT * FROM transmissions WHERE id IN (${marks}) ORDER BY created_at, id`, list)).map(rowToTransmission);
