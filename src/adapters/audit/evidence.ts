@@ -22,6 +22,7 @@ import type { AuditRecord } from '../../core/audit/chain.js';
 import { toFhirAuditEvent } from '../../core/audit/export.js';
 import { jsonLine } from '../../core/audit/export.js';
 import type { Executor } from '../storage/db.js';
+import { DOCUMENT_FROM } from '../storage/outbox.js';
 import type { Transmission } from '../storage/transmissions.js';
 import { readCheckpoints, type CheckpointSigner } from './checkpoints.js';
 import { iterateAudit } from './search.js';
@@ -74,7 +75,7 @@ export async function buildEvidencePack(db: Executor, t: Transmission, ctx: Evid
       add(`input/raw.${extensionOf(String(inbound['content_type']))}`, Buffer.from(raw));
     }
   }
-  const docs = await db.query('SELECT * FROM documents WHERE transmission_id = ? ORDER BY version_number', [t.id]);
+  const docs = await db.query(`SELECT d.*, e.entry_uuid AS dmp_entry_uuid FROM ${DOCUMENT_FROM} WHERE d.transmission_id = ? ORDER BY d.version_number`, [t.id]);
   const doc = docs.find((d) => d['unique_id'] === t.documentUniqueId) ?? docs[docs.length - 1];
   if (doc) {
     const cda = doc['cda'] as Buffer | Uint8Array | null;
@@ -84,7 +85,7 @@ export async function buildEvidencePack(db: Executor, t: Transmission, ctx: Evid
     add(
       'document/metadata.json',
       JSON.stringify(
-        { uniqueId: doc['unique_id'], setId: doc['set_id'], versionNumber: Number(doc['version_number']), replacesUniqueId: doc['replaces_unique_id'] ?? null, entryUuid: doc['entry_uuid'] ?? null, sha1: doc['sha1'], sizeBytes: Number(doc['size_bytes']), createdAt: doc['created_at'] },
+        { uniqueId: doc['unique_id'], setId: doc['set_id'], versionNumber: Number(doc['version_number']), replacesUniqueId: doc['replaces_unique_id'] ?? null, entryUuid: doc['dmp_entry_uuid'] ?? null, sha1: doc['sha1'], sizeBytes: Number(doc['size_bytes']), createdAt: doc['created_at'] },
         null,
         2,
       ),

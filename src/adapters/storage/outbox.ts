@@ -25,6 +25,13 @@ const rowToDocument = (r: Record<string, unknown>): StoredDocument => ({
 });
 
 /**
+ * A document's columns without its bytes (reading them would load the stored CDA for nothing), with its DMP
+ * entryUUID (migration 006): use with DOCUMENT_FROM.
+ */
+const DOCUMENT_COLUMNS = 'd.unique_id, d.transmission_id, d.set_id, d.version_number, d.replaces_unique_id, e.entry_uuid, d.sha1, d.size_bytes';
+export const DOCUMENT_FROM = 'documents d LEFT JOIN document_entries e ON e.unique_id = d.unique_id';
+
+/**
  * The outbox side of storage: claiming work with a lease (PostgreSQL: FOR UPDATE SKIP LOCKED, so several
  * instances share the queue; SQLite: one writer at a time), documents and their version chain, sweeps.
  */
@@ -115,7 +122,7 @@ export class OutboxStore {
   async latestVersion(accession: string, tx: Executor = this.db): Promise<StoredDocument | undefined> {
     const r = (
       await tx.query(
-        `SELECT d.* FROM documents d JOIN transmissions t ON t.id = d.transmission_id
+        `SELECT ${DOCUMENT_COLUMNS} FROM ${DOCUMENT_FROM} JOIN transmissions t ON t.id = d.transmission_id
          WHERE t.accession = ? ORDER BY d.version_number DESC LIMIT 1`,
         [accession],
       )
@@ -134,7 +141,7 @@ export class OutboxStore {
   }
 
   async documentOf(transmissionId: string): Promise<(StoredDocument & { xml: string }) | undefined> {
-    const r = (await this.db.query('SELECT * FROM documents WHERE transmission_id = ? ORDER BY version_number DESC LIMIT 1', [transmissionId]))[0];
+    const r = (await this.db.query(`SELECT ${DOCUMENT_COLUMNS}, d.cda FROM ${DOCUMENT_FROM} WHERE d.transmission_id = ? ORDER BY d.version_number DESC LIMIT 1`, [transmissionId]))[0];
     if (!r) {
       return undefined;
     }
@@ -143,12 +150,12 @@ export class OutboxStore {
   }
 
   async document(uniqueId: string, tx: Executor = this.db): Promise<StoredDocument | undefined> {
-    const r = (await tx.query('SELECT * FROM documents WHERE unique_id = ?', [uniqueId]))[0];
+    const r = (await tx.query(`SELECT ${DOCUMENT_COLUMNS} FROM ${DOCUMENT_FROM} WHERE d.unique_id = ?`, [uniqueId]))[0];
     return r ? rowToDocument(r) : undefined;
   }
 
   async setEntryUuid(tx: Executor, uniqueId: string, entryUuid: string): Promise<void> {
-    await tx.execute('UPDATE documents SET entry_uuid = ? WHERE unique_id = ?', [entryUuid, uniqueId]);
+    await tx.execute('INSERT INTO document_entries (unique_id, entry_uuid) VALUES (?, ?) ON CONFLICT (unique_id) DO UPDATE SET entry_uuid = excluded.entry_uuid', [uniqueId, entryUuid]);
   }
 
   /** Age in seconds of the oldest transmission waiting to be sent (0 if none). */
