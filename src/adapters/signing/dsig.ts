@@ -33,11 +33,15 @@ export const signedInfoXml = (c14n: C14nMethod, signatureMethod: string, refs: r
     `<ds:Reference URI="${escAttr(r.uri)}"${r.type ? ` Type="${escAttr(r.type)}"` : ''}><ds:Transforms>${r.transforms.map((t) => `<ds:Transform Algorithm="${t}"/>`).join('')}</ds:Transforms>`
     + `<ds:DigestMethod Algorithm="${r.digestAlgorithm}"/><ds:DigestValue>${r.digestValue}</ds:DigestValue></ds:Reference>`).join('')}</ds:SignedInfo>`;
 
-/** Parses `xml` with libxml2 and canonicalises its document element. Throws on a well-formedness error. */
+/**
+ * Parses `xml` with libxml2 and canonicalises it. `xml` is one element with nothing around it (no comment or
+ * processing instruction outside it), so the document's canonical form is its element's; canonicalising the whole
+ * document spares libxml2-wasm's per-node visibility callback. Throws on a well-formedness error.
+ */
 export const canonicalize = (xml: string, method: C14nMethod): string => {
   const doc = XmlDocument.fromString(xml);
   try {
-    return doc.root.canonicalizeToString(c14nOptions(method));
+    return doc.canonicalizeToString(c14nOptions(method));
   } finally {
     doc.dispose();
   }
