@@ -7,6 +7,7 @@ import { m001Foundation } from './001-foundation.js';
 import { m002Audit } from './002-audit.js';
 import { m004SilReceipts } from './004-sil-receipts.js';
 import { m005DocumentLookups } from './005-document-lookups.js';
+import { m006DocumentHeader } from './006-document-header.js';
 import { insTraitsMigration } from '../../insi/traits-store.js';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -25,5 +26,5 @@ export const t = (engine: Engine) => ({
 });
 
 // 003: INS traits on record from INSi answers (src/adapters/insi/traits-store.ts). 004: the SIL's DMP receipts outbox.
-// 005: documents indexed by transmission.
-export const migrations: readonly Migration[] = [m001Foundation, m002Audit, insTraitsMigration(3), m004SilReceipts, m005DocumentLookups];
+// 005: documents indexed by transmission. 006: the CDA header stored with its document.
+export const migrations: readonly Migration[] = [m001Foundation, m002Audit, insTraitsMigration(3), m004SilReceipts, m005DocumentLookups, m006DocumentHeader];
