@@ -230,6 +230,13 @@ export const readCdaHeaderFrom = <E>(v: CdaXmlView<E>): { header?: CdaHeader; is
   return { header, issues: cdaHeaderIssues(header) };
 };
 
+/**
+ * The header for the metadata of `xml`: `known` when it was read already (when the document was built, stored with
+ * it), with the issues `readCdaHeader` would give; otherwise `readCdaHeader(xml)`.
+ */
+export const cdaHeaderFor = (xml: string, known: CdaHeader | undefined): { header?: CdaHeader; issues: Issue[] } =>
+  known ? { header: known, issues: cdaHeaderIssues(known) } : readCdaHeader(xml);
+
 /** What the XDS metadata needs and the header lacks: the issues `readCdaHeader` gives with a header. */
 export const cdaHeaderIssues = (header: CdaHeader): Issue[] => {
   const issues: Issue[] = [];
