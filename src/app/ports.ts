@@ -4,6 +4,7 @@
  */
 import type { LabReport } from '../core/report/model.js';
 import type { Issue } from '../core/validation/issue.js';
+import type { CdaHeader } from '../core/xds/cda-header.js';
 
 export interface Clock {
   /** The current instant. */
@@ -43,6 +44,11 @@ export interface DeliveryRequest {
   /** uniqueId of the document this version replaces (RPLC), if any. */
   readonly replacesUniqueId?: string;
   readonly report: LabReport;
+  /**
+   * The CDA header of `documentXml`, read when the document was built (stored with it): the route uses it for the
+   * metadata instead of parsing the document again. Absent (documents stored before it was kept): the route reads it.
+   */
+  readonly header?: CdaHeader;
 }
 
 export type DeliveryOutcome =

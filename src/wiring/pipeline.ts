@@ -11,7 +11,7 @@ import type { Db } from '../adapters/storage/db.js';
 import type { TransmissionStore } from '../adapters/storage/transmissions.js';
 import { OutboxStore } from '../adapters/storage/outbox.js';
 import type { GatewayMetrics } from '../adapters/metrics/registry.js';
-import { createConformanceGate } from '../adapters/validation/gate.js';
+import { createConformanceGate, type GateOptions } from '../adapters/validation/gate.js';
 import { buildDocument } from '../adapters/workers/build.js';
 import { DocumentWorker } from '../adapters/workers/pool.js';
 import { createDmpRoute } from '../adapters/dmp/factory.js';
@@ -28,6 +28,23 @@ import type { DeliverDeps } from '../app/outbox/deliver.js';
 import type { Clock, DmpRoute, Ids } from '../app/ports.js';
 import type { TestPki } from '../../certs/pki.js';
 import { wireReceipts, type ReceiptWiring } from './receipts.js';
+
+/**
+ * Documents built and gated on this thread (outbox.documentWorker off): as in the worker, the gate's parse also
+ * gives the CDA header, stored with the document for delivery.
+ */
+export const inThreadDocuments = async (cdaSettings: CdaSettings, gateOptions: GateOptions): Promise<Pick<ProcessDeps, 'build' | 'validator' | 'buildChecked'>> => {
+  const gate = await createConformanceGate(gateOptions);
+  const build: ProcessDeps['build'] = (report, version) => buildDocument(report, version, cdaSettings);
+  return {
+    build,
+    validator: gate,
+    buildChecked: async (report, version) => {
+      const built = await build(report, version);
+      return { built, ...(await gate.check(built.xml)) };
+    },
+  };
+};
 
 export interface PipelineDeps {
   readonly config: Config;
@@ -117,7 +134,7 @@ export async function startPipeline(deps: PipelineDeps): Promise<Pipeline> {
   const worker = config.outbox.documentWorker ? new DocumentWorker({ cdaSettings, gate: gateOptions }) : undefined;
   const documents: Pick<ProcessDeps, 'build' | 'validator' | 'buildChecked'> = worker
     ? { build: (report, version) => worker.build(report, version), validator: { validate: (xml) => worker.validate(xml) }, buildChecked: (report, version) => worker.buildChecked(report, version) }
-    : { build: (report, version) => buildDocument(report, version, cdaSettings), validator: await createConformanceGate(gateOptions) };
+    : await inThreadDocuments(cdaSettings, gateOptions);
   const outbox = new OutboxStore(deps.db);
   const traits = new InsTraitsStore(deps.db, deps.subjectHash);
   const processDeps: ProcessDeps = {

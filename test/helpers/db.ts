@@ -12,6 +12,7 @@ import type { Db } from '../../src/adapters/storage/db.js';
 import { openSqlite } from '../../src/adapters/storage/sqlite.js';
 import { openPostgres } from '../../src/adapters/storage/postgres.js';
 import { migrate } from '../../src/adapters/storage/migrate.js';
+import { migrations as allMigrations, type Migration } from '../../src/adapters/storage/migrations/index.js';
 
 export const TEST_PG_URL = process.env['DMP_GATEWAY_TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -25,17 +26,18 @@ export interface TestDb {
 
 export const tempDir = (prefix = 'dmp-gateway-test-'): string => mkdtempSync(join(tmpdir(), prefix));
 
-export async function sqliteTestDb(): Promise<TestDb> {
+/** `migrations`: the ones to apply (default: all), e.g. those before a migration under test. */
+export async function sqliteTestDb(migrations: readonly Migration[] = allMigrations): Promise<TestDb> {
   const sqlitePath = join(tempDir(), 'gateway.db');
   const db = openSqlite(sqlitePath);
-  await migrate(db);
+  await migrate(db, migrations);
   return { db, storage: { engine: 'sqlite', sqlitePath, schema: 'public' }, dispose: () => db.close() };
 }
 
-export async function postgresTestDb(): Promise<TestDb> {
+export async function postgresTestDb(migrations: readonly Migration[] = allMigrations): Promise<TestDb> {
   const schema = `t_${randomBytes(6).toString('hex')}`;
   const db = await openPostgres({ url: TEST_PG_URL, schema });
-  await migrate(db);
+  await migrate(db, migrations);
   return {
     db,
     storage: { engine: 'postgres', sqlitePath: '', databaseUrl: TEST_PG_URL, schema },
@@ -50,7 +52,7 @@ export async function postgresTestDb(): Promise<TestDb> {
 }
 
 /** Both engines, for contract suites: `for (const engine of ENGINES) describe(engine.name, …)`. */
-export const ENGINES: readonly { readonly name: 'sqlite' | 'postgres'; readonly open: () => Promise<TestDb> }[] = [
+export const ENGINES: readonly { readonly name: 'sqlite' | 'postgres'; readonly open: (migrations?: readonly Migration[]) => Promise<TestDb> }[] = [
   { name: 'sqlite', open: sqliteTestDb },
   { name: 'postgres', open: postgresTestDb },
 ];

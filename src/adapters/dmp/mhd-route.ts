@@ -51,6 +51,8 @@ export class MhdDmpRoute implements DmpRoute {
       xml: request.documentXml, settings: this.o.xds, visibility: decision.visibility, now: this.o.clock.now(),
       ids: { list: this.o.ids.uuid(), documentReference, binary: this.o.ids.uuid(), submissionSet: this.o.ids.uuid() },
       ...(request.replacesUniqueId ? { replacesUniqueId: request.replacesUniqueId } : {}),
+      // The header read when the document was built, when it names this document; else the document is parsed.
+      ...(request.header?.uniqueId === request.documentUniqueId ? { header: request.header } : {}),
     });
     const errors = built.issues.filter((i) => i.severity === 'error');
     if (!built.bundle || errors.length > 0) {

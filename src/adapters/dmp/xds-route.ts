@@ -6,7 +6,7 @@ import type { Clock, DeliveryOutcome, DeliveryRequest, DmpRoute, Ids, RegistryLo
 import { GatewayError } from '../../core/errors/index.js';
 import {
   ACTION, buildAssociations, buildCdaDocumentEntry, buildSignatureEntry, buildSubmissionSet, classifyFault, classifyHttpStatus,
-  classifyRegistryErrors, decideDelivery, getDocumentsQueryXml, provideAndRegisterXml, readCdaHeader, readSoapAnswer, uuidToOid,
+  classifyRegistryErrors, cdaHeaderFor, decideDelivery, getDocumentsQueryXml, provideAndRegisterXml, readSoapAnswer, uuidToOid,
   type SignatureFormatCode, type VisibilityRule, type XdsSettings,
 } from '../../core/xds/index.js';
 import type { DigestName } from '../signing/algorithms.js';
@@ -128,7 +128,8 @@ export class XdsDmpRoute implements DmpRoute {
       return stop({ kind: 'rejected', code: 'DMP_PATIENT_OPPOSED', retryable: false, message: decision.reason });
     }
     const bytes = Buffer.from(request.documentXml, 'utf8');
-    const { header, issues } = readCdaHeader(request.documentXml);
+    // The header read when the document was built, when it names this document; else the document is parsed.
+    const { header, issues } = cdaHeaderFor(request.documentXml, request.header?.uniqueId === request.documentUniqueId ? request.header : undefined);
     const entryUuid = `urn:uuid:${this.o.ids.uuid()}`;
     const built = header ? buildCdaDocumentEntry({ header, bytes, entryUuid, visibility: decision.visibility, settings: this.o.xds }) : { issues };
     const allIssues = [...issues, ...built.issues].filter((i) => i.severity === 'error');

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { CdaHeader } from '../../core/xds/cda-header.js';
 import type { Db, Executor } from './db.js';
 import { rowToTransmission, type Transmission } from './transmissions.js';
 
@@ -30,6 +31,23 @@ const rowToDocument = (r: Record<string, unknown>): StoredDocument => ({
  */
 const DOCUMENT_COLUMNS = 'd.unique_id, d.transmission_id, d.set_id, d.version_number, d.replaces_unique_id, e.entry_uuid, d.sha1, d.size_bytes';
 export const DOCUMENT_FROM = 'documents d LEFT JOIN document_entries e ON e.unique_id = d.unique_id';
+
+/**
+ * The stored CDA header (documents.cda_header, JSON text), or undefined when there is none (a document stored before
+ * migration 007, or built without one) or it does not look like one: delivery then reads the document itself.
+ */
+const headerOf = (v: unknown): CdaHeader | undefined => {
+  if (typeof v !== 'string' || v === '') {
+    return undefined;
+  }
+  try {
+    const h = JSON.parse(v) as Partial<Record<keyof CdaHeader, unknown>> | null;
+    const lists = h ? [h.templateIds, h.otherPatientIds, h.authors, h.orderIds] : [];
+    return h && typeof h === 'object' && typeof h.patient === 'object' && lists.every((l) => Array.isArray(l)) ? (h as CdaHeader) : undefined;
+  } catch {
+    return undefined;
+  }
+};
 
 /**
  * The outbox side of storage: claiming work with a lease (PostgreSQL: FOR UPDATE SKIP LOCKED, so several
@@ -130,23 +148,26 @@ export class OutboxStore {
     return r ? rowToDocument(r) : undefined;
   }
 
-  async insertDocument(tx: Executor, d: { uniqueId: string; transmissionId: string; setId: string; versionNumber: number; replacesUniqueId?: string; xml: string; at: Date }): Promise<StoredDocument> {
+  /** Stores a built document; `header`: its CDA header as read from the document (stored as JSON, for delivery). */
+  async insertDocument(tx: Executor, d: { uniqueId: string; transmissionId: string; setId: string; versionNumber: number; replacesUniqueId?: string; xml: string; header?: CdaHeader; at: Date }): Promise<StoredDocument> {
     const bytes = Buffer.from(d.xml, 'utf8');
     const sha1 = createHash('sha1').update(bytes).digest('hex');
     await tx.execute(
-      'INSERT INTO documents (unique_id, transmission_id, set_id, version_number, replaces_unique_id, cda, sha1, size_bytes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [d.uniqueId, d.transmissionId, d.setId, d.versionNumber, d.replacesUniqueId ?? null, bytes, sha1, bytes.length, d.at.toISOString()],
+      'INSERT INTO documents (unique_id, transmission_id, set_id, version_number, replaces_unique_id, cda, cda_header, sha1, size_bytes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [d.uniqueId, d.transmissionId, d.setId, d.versionNumber, d.replacesUniqueId ?? null, bytes, d.header ? JSON.stringify(d.header) : null, sha1, bytes.length, d.at.toISOString()],
     );
     return { uniqueId: d.uniqueId, transmissionId: d.transmissionId, setId: d.setId, versionNumber: d.versionNumber, replacesUniqueId: d.replacesUniqueId ?? null, entryUuid: null, sha1, sizeBytes: bytes.length };
   }
 
-  async documentOf(transmissionId: string): Promise<(StoredDocument & { xml: string }) | undefined> {
-    const r = (await this.db.query(`SELECT ${DOCUMENT_COLUMNS}, d.cda FROM ${DOCUMENT_FROM} WHERE d.transmission_id = ? ORDER BY d.version_number DESC LIMIT 1`, [transmissionId]))[0];
+  /** The latest document of a transmission, with its text and, when stored, its CDA header. */
+  async documentOf(transmissionId: string): Promise<(StoredDocument & { xml: string; header?: CdaHeader }) | undefined> {
+    const r = (await this.db.query(`SELECT ${DOCUMENT_COLUMNS}, d.cda, d.cda_header FROM ${DOCUMENT_FROM} WHERE d.transmission_id = ? ORDER BY d.version_number DESC LIMIT 1`, [transmissionId]))[0];
     if (!r) {
       return undefined;
     }
     const cda = r['cda'];
-    return { ...rowToDocument(r), xml: cda ? Buffer.from(cda as Uint8Array).toString('utf8') : '' };
+    const header = headerOf(r['cda_header']);
+    return { ...rowToDocument(r), xml: cda ? Buffer.from(cda as Uint8Array).toString('utf8') : '', ...(header ? { header } : {}) };
   }
 
   async document(uniqueId: string, tx: Executor = this.db): Promise<StoredDocument | undefined> {
@@ -165,15 +186,15 @@ export class OutboxStore {
   }
 
   /**
-   * Retention: drops raw inputs and document bodies older than `before` (the rows, hashes and audit trail
-   * stay). Returns how many of each were purged.
+   * Retention: drops raw inputs and document bodies (and the CDA header kept with them: patient data too) older than
+   * `before` (the rows, hashes and audit trail stay). Returns how many of each were purged.
    */
   async purgeBefore(before: Date, now: Date): Promise<{ inputs: number; documents: number }> {
     const iso = before.toISOString();
     return this.db.transaction(async (tx) => {
       const inputs = await tx.execute("UPDATE inbound_messages SET raw = ?, purged_at = ? WHERE received_at < ? AND purged_at IS NULL", [Buffer.alloc(0), now.toISOString(), iso]);
       const documents = await tx.execute(
-        `UPDATE documents SET cda = NULL WHERE created_at < ? AND cda IS NOT NULL
+        `UPDATE documents SET cda = NULL, cda_header = NULL WHERE created_at < ? AND cda IS NOT NULL
            AND transmission_id IN (SELECT id FROM transmissions WHERE status IN ('delivered', 'rejected', 'opposed', 'failed'))`,
         [iso],
       );

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { XmlDocument } from 'libxml2-wasm';
 import type { Issue } from '../../core/validation/issue.js';
-import { checkCrBioParsed } from './libxml-rules.js';
+import type { CdaHeader } from '../../core/xds/cda-header.js';
+import { cdaHeaderParsed, checkCrBioParsed } from './libxml-rules.js';
 import { CR_BIO_LAYERS, SchematronRunner } from './schematron.js';
 import { CdaXsdValidator } from './xsd.js';
 
@@ -72,8 +73,16 @@ export const coalescing = (engine: SchematronEngine, maxBatch: number): Schematr
   };
 };
 
+/** The gate's issues and, read from the same parse, the CDA header for the XDS metadata (when it could be read). */
+export interface GateCheck {
+  readonly issues: readonly Issue[];
+  readonly header?: CdaHeader;
+}
+
 export interface ConformanceGate {
   validate(xml: string): Promise<readonly Issue[]>;
+  /** `validate`, and the CDA header read from the libxml2 tree the gate parsed (no parse of its own). */
+  check(xml: string): Promise<GateCheck>;
   /** Validates several documents at once (one JVM per schematron layer for the whole batch). */
   validateBatch(xmls: readonly string[]): Promise<Issue[][]>;
   /** What runs: own rules, XSD, schematron layers. */
@@ -89,8 +98,11 @@ export const defaultCompilerFor = (kit: string): string => {
   return candidates.find((c) => existsSync(c)) ?? candidates[0]!;
 };
 
-/** Our rules and, with a validator, the XSD on one libxml2 parse of `xml` (disposed before returning). */
-export const ownRulesAndXsd = (xml: string, xsd: CdaXsdValidator | undefined): { own: Issue[]; xsd: Issue[] } => {
+/**
+ * Our rules and, with a validator, the XSD on one libxml2 parse of `xml` (disposed before returning); with
+ * `header`, the CDA header read from that parse too.
+ */
+export const ownRulesAndXsd = (xml: string, xsd: CdaXsdValidator | undefined, options: { readonly header?: boolean } = {}): { own: Issue[]; xsd: Issue[]; header?: CdaHeader } => {
   let doc: XmlDocument | undefined;
   let parseError: unknown;
   try {
@@ -99,9 +111,11 @@ export const ownRulesAndXsd = (xml: string, xsd: CdaXsdValidator | undefined): {
     parseError = e;
   }
   try {
+    const header = options.header ? cdaHeaderParsed(xml, doc) : undefined;
     return {
       own: checkCrBioParsed(xml, doc),
       xsd: !xsd ? [] : doc ? xsd.validateDocument(doc, xml) : xsd.notWellFormed(parseError),
+      ...(header ? { header } : {}),
     };
   } finally {
     doc?.dispose();
@@ -137,19 +151,24 @@ export const createConformanceGate = async (opts: GateOptions = {}): Promise<Con
       layers.push(...CR_BIO_LAYERS.map((l) => l.name));
     }
   }
-  const validateBatch = async (xmls: readonly string[]): Promise<Issue[][]> => {
-    const inProcess = xmls.map((x) => ownRulesAndXsd(x, xsd));
+  const run = async (xmls: readonly string[], header: boolean): Promise<{ issues: Issue[]; header?: CdaHeader }[]> => {
+    const inProcess = xmls.map((x) => ownRulesAndXsd(x, xsd, { header }));
     const own = inProcess.map((r) => r.own);
     const xsdIssues = inProcess.map((r) => r.xsd);
     const wellFormed = own.map((o) => !o.some((i) => i.code === 'XML_NOT_WELL_FORMED'));
     const toSchematron = xmls.filter((_, i) => wellFormed[i]);
     const schIssues = sch && toSchematron.length > 0 ? await sch.validate(toSchematron) : [];
     let k = 0;
-    return xmls.map((_, i) => [...own[i]!, ...xsdIssues[i]!, ...(wellFormed[i] && sch ? (schIssues[k++] ?? []) : [])]);
+    return xmls.map((_, i) => {
+      const h = inProcess[i]?.header;
+      return { issues: [...own[i]!, ...xsdIssues[i]!, ...(wellFormed[i] && sch ? (schIssues[k++] ?? []) : [])], ...(h ? { header: h } : {}) };
+    });
   };
+  const validateBatch = async (xmls: readonly string[]): Promise<Issue[][]> => (await run(xmls, false)).map((r) => r.issues);
   return {
     layers,
     validateBatch,
     validate: async (xml) => (await validateBatch([xml]))[0] ?? [],
+    check: async (xml) => (await run([xml], true))[0] ?? { issues: [] },
   };
 };

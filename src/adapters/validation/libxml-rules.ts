@@ -9,6 +9,7 @@ import { XmlAttribute, XmlElement, XmlXPath, type NamespaceMap, type XmlDocument
 import { checkCrBio, crBioRules, V3, type CdaXmlView } from '../../core/cda/rules.js';
 import { lineOfNonXmlChar } from '../../core/cda/xml.js';
 import type { Issue } from '../../core/validation/issue.js';
+import { readCdaHeaderFrom, type CdaHeader } from '../../core/xds/cda-header.js';
 
 const compiledXPaths = new Map<string, XmlXPath>();
 /** A compiled XPath, kept for the life of the process (the expressions come from the rules, a bounded set). */
@@ -50,8 +51,8 @@ const xpathOfElement = (e: XmlElement): string => {
 export const libxmlView = (doc: XmlDocument): CdaXmlView<XmlElement> => ({
   root: doc.root,
   is: (e, ns, localName) => e.name === localName && e.namespaceUri === ns,
-  path: (e, s) => elements(e.find(xp(steps(s)))),
-  first: (e, s) => element(e.find(xp(steps(s)))),
+  path: (e, s, ns = V3) => elements(e.find(xp(steps(s), { h: ns }))),
+  first: (e, s, ns = V3) => element(e.find(xp(steps(s), { h: ns }))),
   attr: (e, n) => e.attr(n)?.value ?? null,
   text: (e) => e.content,
   firstInDocument: (ns, localName) => element(doc.find(xp(`/descendant::n:${name(localName)}[1]`, { n: ns }))),
@@ -85,3 +86,11 @@ export const readsAlike = (xml: string): boolean =>
  */
 export const checkCrBioParsed = (xml: string, doc: XmlDocument | undefined): Issue[] =>
   doc && readsAlike(xml) ? crBioRules(libxmlView(doc)) : checkCrBio(xml);
+
+/**
+ * The CDA header for the XDS metadata (`readCdaHeader`), read from the libxml2 document `doc` parsed from `xml`:
+ * no second parse at delivery. Undefined when libxml2 could not parse it, when libxml2 and xmldom may read it
+ * differently (`readsAlike`) or when it is not a ClinicalDocument: delivery then reads the text as before.
+ */
+export const cdaHeaderParsed = (xml: string, doc: XmlDocument | undefined): CdaHeader | undefined =>
+  doc && readsAlike(xml) ? readCdaHeaderFrom(libxmlView(doc)).header : undefined;

@@ -20,7 +20,9 @@ const run = async (job: DocumentJob): Promise<DocumentJobResult> => {
       return { id: job.id, ok: true, issues: await (await gate).validate(job.xml) };
     }
     const built = await buildDocument(job.report, job.version, data.cdaSettings);
-    return { id: job.id, ok: true, built, issues: await (await gate).validate(built.xml) };
+    // The gate parses the document once; the CDA header for delivery is read from that parse.
+    const { issues, header } = await (await gate).check(built.xml);
+    return { id: job.id, ok: true, built, issues, ...(header ? { header } : {}) };
   } catch (e) {
     return { id: job.id, ok: false, message: e instanceof Error ? e.message : String(e) };
   }

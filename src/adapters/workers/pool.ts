@@ -9,6 +9,7 @@ import { GatewayError } from '../../core/errors/index.js';
 import type { LabReport } from '../../core/report/model.js';
 import type { BuiltDocument, CdaSettings, DocumentVersion } from '../../core/cda/index.js';
 import type { Issue } from '../../core/validation/issue.js';
+import type { CdaHeader } from '../../core/xds/cda-header.js';
 import type { DocumentJob, DocumentJobResult, DocumentWorkerData } from './protocol.js';
 
 export interface DocumentWorkerOptions {
@@ -86,13 +87,13 @@ export class DocumentWorker {
     return r.built;
   }
 
-  /** Build, then the conformance gate on what was built, in one round trip. */
-  async buildChecked(report: LabReport, version: DocumentVersion): Promise<{ built: BuiltDocument; issues: readonly Issue[] }> {
+  /** Build, then the conformance gate on what was built, in one round trip; with the CDA header the gate read. */
+  async buildChecked(report: LabReport, version: DocumentVersion): Promise<{ built: BuiltDocument; issues: readonly Issue[]; header?: CdaHeader }> {
     const r = await this.run({ kind: 'buildChecked', report, version });
     if (!r.ok || !r.built) {
       throw new Error('the document worker returned no document');
     }
-    return { built: r.built, issues: r.issues ?? [] };
+    return { built: r.built, issues: r.issues ?? [], ...(r.header ? { header: r.header } : {}) };
   }
 
   async validate(xml: string): Promise<readonly Issue[]> {

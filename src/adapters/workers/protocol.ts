@@ -2,6 +2,7 @@
 import type { LabReport } from '../../core/report/model.js';
 import type { BuiltDocument, CdaSettings, DocumentVersion } from '../../core/cda/index.js';
 import type { Issue } from '../../core/validation/issue.js';
+import type { CdaHeader } from '../../core/xds/cda-header.js';
 
 export interface DocumentWorkerData {
   readonly entry: string;
@@ -17,5 +18,6 @@ export type DocumentJob =
   | { readonly id: number; readonly kind: 'buildChecked'; readonly report: LabReport; readonly version: DocumentVersion };
 
 export type DocumentJobResult =
-  | { readonly id: number; readonly ok: true; readonly built?: BuiltDocument; readonly issues?: readonly Issue[] }
+  /** `header`: for buildChecked, the CDA header read from the gate's parse of the built document. */
+  | { readonly id: number; readonly ok: true; readonly built?: BuiltDocument; readonly issues?: readonly Issue[]; readonly header?: CdaHeader }
   | { readonly id: number; readonly ok: false; readonly message: string };

@@ -100,6 +100,7 @@ export async function deliverOne(deps: DeliverDeps, claimed: Transmission): Prom
       versionNumber: doc.versionNumber,
       ...(doc.replacesUniqueId ? { replacesUniqueId: doc.replacesUniqueId } : {}),
       report,
+      ...(doc.header ? { header: doc.header } : {}),
     });
   } catch (e) {
     outcome = { kind: 'uncertain', code: 'DMP_NO_ANSWER', message: (e as Error).message };

@@ -5,6 +5,7 @@
  */
 import type { LabReport } from '../../core/report/model.js';
 import type { Issue } from '../../core/validation/issue.js';
+import type { CdaHeader } from '../../core/xds/cda-header.js';
 import { hasErrors } from '../../core/validation/issue.js';
 import { uuidToOid } from '../../core/report/ids.js';
 import type { BuiltDocument, Clock, DocumentValidator, DocumentVersion, IdentityDecision, Ids } from '../ports.js';
@@ -25,12 +26,20 @@ export interface ProcessDeps {
   readonly build: (report: LabReport, version: DocumentVersion) => Promise<BuiltDocument>;
   readonly validator: DocumentValidator;
   /**
-   * Build and conformance gate in one step, when both run elsewhere (the document worker thread): one round trip
-   * instead of two. When set, it is used in place of `build` then `validator`, with the same results.
+   * Build and conformance gate in one step (the document worker thread: one round trip instead of two). When set,
+   * it is used in place of `build` then `validator`, with the same results, and may give the CDA header read from
+   * the gate's parse: it is stored with the document, so that delivery does not parse the document again.
    */
-  readonly buildChecked?: (report: LabReport, version: DocumentVersion) => Promise<{ readonly built: BuiltDocument; readonly issues: readonly Issue[] }>;
+  readonly buildChecked?: (report: LabReport, version: DocumentVersion) => Promise<BuiltAndChecked>;
   /** Offset used for CDA times (e.g. +01:00); times are taken from the clock. */
   readonly formatTime: (d: Date) => string;
+}
+
+/** A document built and gated in one step, with its CDA header when the gate read it. */
+export interface BuiltAndChecked {
+  readonly built: BuiltDocument;
+  readonly issues: readonly Issue[];
+  readonly header?: CdaHeader;
 }
 
 export type ProcessOutcome = 'opposed' | 'identity_hold' | 'quarantined' | 'ready' | 'rejected';
@@ -77,11 +86,13 @@ export async function processReceived(deps: ProcessDeps, t: Transmission): Promi
   };
   let built: BuiltDocument;
   let issues: Issue[];
+  let header: CdaHeader | undefined;
   try {
     if (deps.buildChecked) {
       const checked = await deps.buildChecked(report, version);
       built = checked.built;
       issues = [...built.issues, ...checked.issues];
+      header = checked.header;
     } else {
       built = await deps.build(report, version);
       issues = [...built.issues, ...(await deps.validator.validate(built.xml))];
@@ -99,7 +110,7 @@ export async function processReceived(deps: ProcessDeps, t: Transmission): Promi
   }
   await deps.db.transaction(async (tx) => {
     await recordDecision(tx);
-    const doc = await deps.outbox.insertDocument(tx, { uniqueId: version.documentId, transmissionId: t.id, setId: version.setId, versionNumber: version.versionNumber, ...(previous ? { replacesUniqueId: previous.uniqueId } : {}), xml: built.xml, at: now });
+    const doc = await deps.outbox.insertDocument(tx, { uniqueId: version.documentId, transmissionId: t.id, setId: version.setId, versionNumber: version.versionNumber, ...(previous ? { replacesUniqueId: previous.uniqueId } : {}), xml: built.xml, ...(header ? { header } : {}), at: now });
     await deps.transmissions.transition(
       t.id,
       ['received'],

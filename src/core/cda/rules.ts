@@ -26,10 +26,10 @@ export interface CdaXmlView<E> {
   readonly root: E | undefined;
   /** Whether `e` has this local name and namespace URI. */
   is(e: E, ns: string, localName: string): boolean;
-  /** The elements reached from `e` by child steps in the urn:hl7-org:v3 namespace ('recordTarget/patientRole'). */
-  path(e: E, steps: string): E[];
-  /** `path(e, steps)[0]`. */
-  first(e: E, steps: string): E | undefined;
+  /** The elements reached from `e` by child steps in namespace `ns`, urn:hl7-org:v3 by default ('recordTarget/patientRole'). */
+  path(e: E, steps: string, ns?: string): E[];
+  /** `path(e, steps, ns)[0]`. */
+  first(e: E, steps: string, ns?: string): E | undefined;
   /** The attribute without namespace, null when absent (DOM getAttribute). */
   attr(e: E, name: string): string | null;
   /** The text of every descendant text and CDATA node (DOM textContent). */
@@ -48,8 +48,8 @@ export interface CdaXmlView<E> {
 
 const kids = (e: Element | Document, name: string, ns = V3): Element[] =>
   Array.from(e.childNodes).filter((n): n is Element => n.nodeType === 1 && (n as Element).localName === name && (n as Element).namespaceURI === ns);
-const domPath = (e: Element | Document, steps: string): Element[] =>
-  steps.split('/').reduce<(Element | Document)[]>((acc, s) => acc.flatMap((x) => kids(x, s)), [e]) as Element[];
+const domPath = (e: Element | Document, steps: string, ns = V3): Element[] =>
+  steps.split('/').reduce<(Element | Document)[]>((acc, s) => acc.flatMap((x) => kids(x, s, ns)), [e]) as Element[];
 
 /** XPath of an element with 1-based positions among same-name siblings: /ClinicalDocument[1]/component[1]… */
 export const xpathOf = (e: Element): string => {
@@ -74,7 +74,7 @@ export const domView = (doc: Document): CdaXmlView<Element> => ({
   root: doc.documentElement ?? undefined,
   is: (e, ns, localName) => e.localName === localName && e.namespaceURI === ns,
   path: domPath,
-  first: (e, steps) => domPath(e, steps)[0],
+  first: (e, steps, ns) => domPath(e, steps, ns)[0],
   attr: (e, name) => e.getAttribute(name),
   text: (e) => e.textContent ?? '',
   firstInDocument: (ns, localName) => Array.from(doc.getElementsByTagNameNS(ns, localName))[0],

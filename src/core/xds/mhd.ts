@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Issue } from '../validation/issue.js';
-import { readCdaHeader, type CdaHeader } from './cda-header.js';
+import { cdaHeaderFor, type CdaHeader } from './cda-header.js';
 import type { VisibilityCode } from './constants.js';
 import { uuidToOid } from './hl7v2.js';
 import { buildCdaDocumentEntry, type DocumentEntry, type XdsSettings } from './metadata.js';
@@ -141,12 +141,14 @@ export interface CdaToMhdInput {
   readonly ids: { readonly list: string; readonly documentReference: string; readonly binary: string; readonly submissionSet: string };
   readonly now: Date;
   readonly replacesUniqueId?: string;
+  /** The header of `xml` when it was read already (stored with the document): then `xml` is not parsed. */
+  readonly header?: CdaHeader;
 }
 
 /** `convert --to mhd`: a CR-BIO CDA to its ITI-65 Bundle, or the issues that prevent it. */
 export const cdaToMhdBundle = (input: CdaToMhdInput): { bundle?: FhirJson; issues: Issue[] } => {
   const bytes = Buffer.from(input.xml, 'utf8');
-  const { header, issues } = readCdaHeader(input.xml);
+  const { header, issues } = cdaHeaderFor(input.xml, input.header);
   if (!header) {
     return { issues };
   }

@@ -43,11 +43,13 @@ for (const engine of opens) {
         for (const id of ['t-1', 't-2']) {
           await store.receive({ id: `in-${id}`, sender: 'test', messageId: id, contentType: 'application/hl7-v2', raw: Buffer.from(id) },
             [{ id, reportIndex: 0, accession: `ACC-${id}`, insHash: null, reportJson: '{}' }], { actor: 'test' });
-          await db.transaction((tx) => outbox.insertDocument(tx, { uniqueId: `1.2.3.${id}`, transmissionId: id, setId: `set-${id}`, versionNumber: 1, xml: `<ClinicalDocument>${id}</ClinicalDocument>`, at: new Date('2026-03-01T10:00:00.000Z') }));
+          // A row as stored before migration 006.
+          await db.execute('INSERT INTO documents (unique_id, transmission_id, set_id, version_number, cda, sha1, size_bytes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+            [`1.2.3.${id}`, id, `set-${id}`, 1, Buffer.from(`<ClinicalDocument>${id}</ClinicalDocument>`), 'sha1', 40, '2026-03-01T10:00:00.000Z']);
         }
         // Before 006, delivery wrote the uuid into the documents row.
         await db.execute('UPDATE documents SET entry_uuid = ? WHERE unique_id = ?', ['urn:uuid:before', '1.2.3.t-1']);
-        assert.deepEqual(await migrate(db), [6]);
+        assert.deepEqual(await migrate(db), [6, 7]);
         assert.equal((await outbox.document('1.2.3.t-1'))?.entryUuid, 'urn:uuid:before');
         assert.equal((await outbox.document('1.2.3.t-2'))?.entryUuid, null);
 

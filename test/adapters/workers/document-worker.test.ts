@@ -4,6 +4,8 @@ import { DocumentWorker } from '../../../src/adapters/workers/pool.js';
 import { buildDocument } from '../../../src/adapters/workers/build.js';
 import { createConformanceGate } from '../../../src/adapters/validation/gate.js';
 import { GatewayError } from '../../../src/core/errors/index.js';
+import { readCdaHeader } from '../../../src/core/xds/cda-header.js';
+import { inThreadDocuments } from '../../../src/wiring/pipeline.js';
 import { loadReport, testSettings, versionFor } from '../../fixtures/cda/settings.js';
 import { ANS_KIT } from '../../helpers/gateway-process.js';
 
@@ -25,12 +27,27 @@ describe('document worker thread (PDF, CDA and conformance gate off the main thr
       const checked = await worker.buildChecked(report, version);
       assert.equal(checked.built.xml, here.xml, name);
       assert.deepEqual(checked.issues, await gate.validate(here.xml), name);
+      // …and the CDA header read from the gate's parse: the one delivery would read from the text.
+      assert.ok(checked.header?.uniqueId, name);
+      assert.deepEqual(checked.header, readCdaHeader(here.xml).header, name);
       // A broken document: the same errors, with their XPaths, from both.
       const broken = here.xml.replace(/<title>[^<]*<\/title>/, '<title>Autre</title>').replace(/<setId [^>]*\/>/, '');
       const issues = await worker.validate(broken);
       assert.ok(issues.some((i) => i.severity === 'error' && i.code === 'CDA_TITLE'), name);
       assert.deepEqual(issues, await gate.validate(broken), name);
     }
+  });
+
+  it('without the worker (outbox.documentWorker off), building on the main thread gives the same document, issues and header', async () => {
+    const here = await inThreadDocuments(testSettings, { ansKit: ANS_KIT, schematron: false });
+    const report = loadReport('micro_v2');
+    const version = versionFor(2, 'micro_v2');
+    const there = await worker.buildChecked(report, version);
+    const local = await here.buildChecked?.(report, version);
+    assert.ok(local?.header?.replacesUniqueId);
+    assert.equal(local.built.xml, there.built.xml);
+    assert.deepEqual(local.issues, there.issues);
+    assert.deepEqual(local.header, there.header);
   });
 
   it('fails the jobs of a worker that dies with DOCUMENT_WORKER_FAILED, and the next job gets a new worker', async () => {

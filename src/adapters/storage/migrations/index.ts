@@ -8,6 +8,7 @@ import { m002Audit } from './002-audit.js';
 import { m004SilReceipts } from './004-sil-receipts.js';
 import { m005DocumentLookups } from './005-document-lookups.js';
 import { m006DocumentEntries } from './006-document-entries.js';
+import { m007DocumentHeader } from './007-document-header.js';
 import { insTraitsMigration } from '../../insi/traits-store.js';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -26,5 +27,6 @@ export const t = (engine: Engine) => ({
 });
 
 // 003: INS traits on record from INSi answers (src/adapters/insi/traits-store.ts). 004: the SIL's DMP receipts outbox.
-// 005: documents indexed by transmission. 006: the DMP entryUUID of a document in its own table.
-export const migrations: readonly Migration[] = [m001Foundation, m002Audit, insTraitsMigration(3), m004SilReceipts, m005DocumentLookups, m006DocumentEntries];
+// 005: documents indexed by transmission. 006: the DMP entryUUID of a document in its own table. 007: the CDA
+// header stored with its document.
+export const migrations: readonly Migration[] = [m001Foundation, m002Audit, insTraitsMigration(3), m004SilReceipts, m005DocumentLookups, m006DocumentEntries, m007DocumentHeader];
