@@ -5,7 +5,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readCdaFacts } from './cda-check.js';
+import { checkCda } from './cda-check.js';
 import { insKeyValid } from './pki-check.js';
 import type { Accepted, RuleContext } from './rules.js';
 import type { Fault } from './server.js';
@@ -123,13 +123,12 @@ export const handleMhd = async (req: IncomingMessage, res: ServerResponse, body:
         bad('value', `securityLabel ${str(l['code'])} is not in JDV_J08`, `${at}.securityLabel`);
       }
     }
-    const xml = data.toString('utf8');
-    const facts = readCdaFacts(xml);
-    if (typeof facts === 'string') {
-      bad('invalid', facts, `${at}.content[0]`);
+    const checked = checkCda(data, ctx.schema);
+    if (typeof checked === 'string') {
+      bad('invalid', checked, `${at}.content[0]`);
       continue;
     }
-    const xsd = ctx.schema ? await ctx.schema.validate(xml) : [];
+    const { facts, xsd } = checked;
     if (xsd.length > 0) {
       bad('invalid', `the CDA is not valid against CDA_extended.xsd: ${xsd[0] ?? ''}`, `${at}.content[0]`);
     }

@@ -40,7 +40,21 @@ export const chainsToBundle = (leaf: X509Certificate, caBundlePem: string, now: 
 /** RFC 2253 form of node's multi-line DN (`C=FR\nO=…\nCN=…` → `CN=…,O=…,C=FR`). */
 export const rfc2253 = (nodeDn: string): string => nodeDn.split('\n').filter((l) => l !== '').reverse().join(',');
 
-export const certFromBase64 = (b64: string): X509Certificate => new X509Certificate(Buffer.from(b64.replace(/\s+/g, ''), 'base64'));
+/** Certificates already read, by their base64 (the same few signing certificates sign every request); the last 64. */
+const certs = new Map<string, X509Certificate>();
+export const certFromBase64 = (b64: string): X509Certificate => {
+  const key = b64.replace(/\s+/g, '');
+  let cert = certs.get(key);
+  if (!cert) {
+    cert = new X509Certificate(Buffer.from(key, 'base64'));
+    const oldest = certs.keys().next();
+    if (certs.size >= 64 && !oldest.done) {
+      certs.delete(oldest.value);
+    }
+    certs.set(key, cert);
+  }
+  return cert;
+};
 
 /** NIR/NIA key check (standards.md §1.3): key = 97 − (N mod 97), Corsica 2A→19, 2B→18. */
 export const insKeyValid = (ins15: string): boolean => {

@@ -5,8 +5,8 @@
 import { createHash } from 'node:crypto';
 import type { ParsedSubmission, EntryItem } from './ebrim-read.js';
 import { UUIDS } from './ebrim-read.js';
-import type { CdaSchema } from './cda-check.js';
-import { readCdaFacts } from './cda-check.js';
+import type { CdaFacts, CdaSchema } from './cda-check.js';
+import { checkCda } from './cda-check.js';
 import { insKeyValid } from './pki-check.js';
 import type { SimDocument, SimStore } from './store.js';
 import { checkXades } from './xades-check.js';
@@ -36,7 +36,7 @@ const SIG_CLASS = 'urn:oid:1.3.6.1.4.1.19376.1.2.1.1.1';
 
 const one = (e: EntryItem | { slots: ReadonlyMap<string, readonly string[]> }, name: string): string | undefined => e.slots.get(name)?.[0];
 
-export const checkSubmission = async (s: ParsedSubmission, parts: ReadonlyMap<string, Buffer>, vihfPatientCx: string | undefined, ctx: RuleContext): Promise<{ errors: XdsError[]; accepted: Accepted[] }> => {
+export const checkSubmission = (s: ParsedSubmission, parts: ReadonlyMap<string, Buffer>, vihfPatientCx: string | undefined, ctx: RuleContext): { errors: XdsError[]; accepted: Accepted[] } => {
   const errors: XdsError[] = [];
   const meta = (codeContext: string, location?: string): void => {
     errors.push({ errorCode: 'XDSRegistryMetadataError', codeContext, ...(location ? { location } : {}) });
@@ -200,20 +200,17 @@ export const checkSubmission = async (s: ParsedSubmission, parts: ReadonlyMap<st
   }
 
   // The CDA itself: XSD, its INS equals patientId, its id equals uniqueId.
-  const facts = new Map<string, ReturnType<typeof readCdaFacts>>();
+  const facts = new Map<string, CdaFacts>();
   for (const { e, bytes } of contentEntries) {
-    const xml = bytes.toString('utf8');
-    const f = readCdaFacts(xml);
-    facts.set(e.id, f);
-    if (typeof f === 'string') {
-      errors.push({ errorCode: 'XDSRepositoryMetadataError', codeContext: f, location: e.id });
+    const checked = checkCda(bytes, ctx.schema);
+    if (typeof checked === 'string') {
+      errors.push({ errorCode: 'XDSRepositoryMetadataError', codeContext: checked, location: e.id });
       continue;
     }
-    if (ctx.schema) {
-      const xsd = await ctx.schema.validate(xml);
-      if (xsd.length > 0) {
-        errors.push({ errorCode: 'XDSRepositoryMetadataError', codeContext: `the CDA is not valid against CDA_extended.xsd: ${xsd[0] ?? ''}`.slice(0, 400), location: e.id });
-      }
+    const f = checked.facts;
+    facts.set(e.id, f);
+    if (checked.xsd.length > 0) {
+      errors.push({ errorCode: 'XDSRepositoryMetadataError', codeContext: `the CDA is not valid against CDA_extended.xsd: ${checked.xsd[0] ?? ''}`.slice(0, 400), location: e.id });
     }
     const cx = f.ins ? `${f.ins.value}^^^&${f.ins.oid}&ISO^NH` : undefined;
     if (cx !== e.externalIds.get(UUIDS.dePatient)) {
@@ -264,8 +261,7 @@ export const checkSubmission = async (s: ParsedSubmission, parts: ReadonlyMap<st
     return { errors, accepted: [] };
   }
   for (const { e, bytes } of [...contentEntries, ...(sigEntry ? [{ e: sigEntry, bytes: docBytes.get(sigEntry.id) ?? Buffer.alloc(0) }] : [])]) {
-    const f = facts.get(e.id);
-    const cda = f && typeof f !== 'string' ? f : undefined;
+    const cda = facts.get(e.id);
     const rep = replaces.get(e.id);
     accepted.push({
       bytes,

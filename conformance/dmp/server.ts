@@ -217,12 +217,12 @@ export const startDmpSimulator = async (o: DmpSimulatorOptions): Promise<DmpSimu
       answer([{ errorCode: fault.errorCode ?? 'XDSRegistryError', codeContext: fault.codeContext ?? 'injected fault' }]);
       return;
     }
-    const result = await serial(async () => {
-      const r = await checkSubmission(readSubmission(request), soap.parts, vihf.patientCx, ctx());
+    const result = await serial(() => {
+      const r = checkSubmission(readSubmission(request), soap.parts, vihf.patientCx, ctx());
       if (r.errors.length === 0) {
         store.commit(r.accepted, new Date());
       }
-      return r;
+      return Promise.resolve(r);
     });
     if (fault?.kind === 'lost_answer') {
       hold(res);

@@ -3,7 +3,7 @@
  * the signing certificate (test CA) and the DMP attributes (standards.md §4.3).
  */
 import { XMLSerializer, type Document, type Element } from '@xmldom/xmldom';
-import { SignedXml } from 'xml-crypto';
+import { verifyWithXmlCrypto } from './dsig.js';
 import { certFromBase64, chainsToBundle, insKeyValid, rfc2253 } from './pki-check.js';
 import { descendants, kid, kids, NSS, txt } from './xml.js';
 
@@ -54,18 +54,14 @@ export const checkVihf = (doc: Document, caBundle: string, now: Date): VihfResul
         if (chain) {
           problems.push({ subcode: 'FailedAuthentication', text: `VIHF signing certificate: ${chain}` });
         }
-        // The key of the certificate whose chain was checked above (not one xml-crypto would read again from KeyInfo).
-        const v = new SignedXml({ publicCert: cert.publicKey, getCertFromKeyInfo: () => null });
-        v.loadSignature(sig);
-        let ok = false;
-        try {
-          // The assertion on its own (it is self-contained under exclusive C14N): the reference is looked up in
-          // the assertion, not in the whole envelope, so nothing outside it can stand in for it.
-          ok = v.checkSignature(new XMLSerializer().serializeToString(assertion));
-        } catch (e) {
-          problems.push({ subcode: 'FailedAuthentication', text: `VIHF signature: ${(e as Error).message}` });
+        // The key of the certificate whose chain was checked above (not one xml-crypto would read again from KeyInfo),
+        // over the assertion on its own (it is self-contained under exclusive C14N): the reference is looked up in
+        // the assertion, not in the whole envelope, so nothing outside it can stand in for it.
+        const check = verifyWithXmlCrypto(sig, assertion, new XMLSerializer().serializeToString(assertion), cert.publicKey);
+        if (check.error !== undefined) {
+          problems.push({ subcode: 'FailedAuthentication', text: `VIHF signature: ${check.error}` });
         }
-        if (!ok) {
+        if (!check.verified) {
           problems.push({ subcode: 'FailedAuthentication', text: 'the VIHF signature does not verify' });
         }
         const issuer = txt(kid(assertion, NSS.saml, 'Issuer'));

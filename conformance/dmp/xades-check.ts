@@ -1,6 +1,6 @@
 /** The simulator's check of the submission-set signature document (IHE DSG / XAdES, standards.md §4.5). */
 import { createHash } from 'node:crypto';
-import { SignedXml } from 'xml-crypto';
+import { verifyWithXmlCrypto } from './dsig.js';
 import { certFromBase64, chainsToBundle } from './pki-check.js';
 import { descendants, kid, kids, NSS, parseStrict, txt } from './xml.js';
 
@@ -44,15 +44,11 @@ export const checkXades = (xml: string, opts: { signatureUniqueId: string; submi
       problems.push(`signing certificate: ${chain}`);
     }
     // The key of the certificate whose chain was checked above (not one xml-crypto would read again from KeyInfo).
-    const v = new SignedXml({ publicCert: cert.publicKey, getCertFromKeyInfo: () => null });
-    v.loadSignature(root);
-    let ok = false;
-    try {
-      ok = v.checkSignature(xml);
-    } catch (e) {
-      problems.push(`signature: ${(e as Error).message}`);
+    const check = verifyWithXmlCrypto(root, root, xml, cert.publicKey);
+    if (check.error !== undefined) {
+      problems.push(`signature: ${check.error}`);
     }
-    if (!ok) {
+    if (!check.verified) {
       problems.push('the submission-set signature does not verify');
     }
     const certDigest = descendants(root, NSS.xades, 'CertDigest')[0];

@@ -58,6 +58,17 @@ describe('strict DMP simulator: rule-breaking submissions are rejected and class
     return { ...pp, bodyXml: body, attachments: [pp.attachments[0]!, { ...pp.attachments[1]!, bytes: xades }] };
   };
   const send = (pp: PreparedIti41, route: XdsDmpRoute = r): Promise<DeliveryOutcome> => route.transmit(pp);
+  /** The submission with other CDA bytes, its hash, size and XAdES made consistent with them (only the CDA rules can object). */
+  const withCda = (pp: PreparedIti41, cda: Buffer): PreparedIti41 => {
+    const body = setSlot(setSlot(pp.bodyXml, 'hash', createHash('sha1').update(cda).digest('hex'), 0), 'size', String(cda.byteLength), 0);
+    const ssId = /value="(2\.25\.\d+)"[^>]*><rim:Name><rim:LocalizedString value="XDSSubmissionSet\.uniqueId"/.exec(body)?.[1] ?? '';
+    const docId = /value="([^"]+)"[^>]*><rim:Name><rim:LocalizedString value="XDSDocumentEntry\.uniqueId"/.exec(body)?.[1] ?? '';
+    const o = routeOptions(p, sim.url);
+    const xades = Buffer.from(signSubmissionSet(o.signer, { signatureId: sigUniqueIdOf(body), submissionSetUniqueId: ssId, documents: [{ uniqueId: docId, bytes: cda }], signingTime: new Date(), digest: 'sha256' }));
+    return withXades({ ...pp, bodyXml: body, attachments: [{ ...pp.attachments[0]!, bytes: cda }, pp.attachments[1]!] }, xades);
+  };
+  const cdaText = (pp: PreparedIti41): string => Buffer.from(pp.attachments[0]!.bytes).toString('utf8');
+  const xadesText = (pp: PreparedIti41): string => Buffer.from(pp.attachments[1]!.bytes).toString('utf8');
 
   const cases: { name: string; run: () => Promise<DeliveryOutcome>; expect: Expect }[] = [
     // Transport and security.
@@ -108,6 +119,13 @@ describe('strict DMP simulator: rule-breaking submissions are rejected and class
       run: async () => {
         const o = routeOptions(p, sim.url);
         return send(await prepared(undefined, new XdsDmpRoute({ ...o, vihf: { ...o.vihf, lpsHomologation: '' } })), r);
+      } },
+    { name: 'VIHF with a second element carrying its ID, outside what the digest covers (signature wrapping)', expect: { kind: 'rejected', code: 'DMP_SECURITY_REJECTED', answer: /FailedAuthentication[\s\S]*multiple elements with the same value/ },
+      run: async () => {
+        const pp = await prepared();
+        const id = /<saml2:Assertion [^>]*ID="([^"]+)"/.exec(pp.vihfXml)?.[1] ?? '';
+        assert.ok(id);
+        return send({ ...pp, vihfXml: pp.vihfXml.replace('<ds:KeyInfo>', `<ds:KeyInfo Id="${id}">`) });
       } },
     { name: 'VIHF resource-id with a wrong INS key', expect: { kind: 'rejected', code: 'DMP_SECURITY_REJECTED', answer: /InvalidSecurity/ },
       run: async () => {
@@ -230,6 +248,30 @@ describe('strict DMP simulator: rule-breaking submissions are rejected and class
         const ssId = /value="(2\.25\.\d+)"[^>]*><rim:Name><rim:LocalizedString value="XDSSubmissionSet\.uniqueId"/.exec(pp.bodyXml)?.[1] ?? '';
         const docId = /value="([^"]+)"[^>]*><rim:Name><rim:LocalizedString value="XDSDocumentEntry\.uniqueId"/.exec(pp.bodyXml)?.[1] ?? '';
         return send(withXades(pp, Buffer.from(signSubmissionSet(rogue, { signatureId: sigId, submissionSetUniqueId: ssId, documents: [{ uniqueId: docId, bytes: pp.attachments[0]!.bytes }], signingTime: new Date(), digest: 'sha256' }))));
+      } },
+    { name: 'XAdES signed properties changed after signing', expect: { kind: 'rejected', code: 'DMP_METADATA_REJECTED', answer: /submission-set signature does not verify/ },
+      run: async () => {
+        const pp = await prepared();
+        const xades = xadesText(pp).replace(/<xades:SigningTime>\d{4}/, '<xades:SigningTime>1999');
+        assert.notEqual(xades, xadesText(pp));
+        return send(withXades(pp, Buffer.from(xades)));
+      } },
+    { name: 'XAdES with a second element carrying the Manifest id (signature wrapping)', expect: { kind: 'rejected', code: 'DMP_METADATA_REJECTED', answer: /multiple elements with the same value[\s\S]*submission-set signature does not verify/ },
+      run: async () => {
+        const pp = await prepared();
+        return send(withXades(pp, Buffer.from(xadesText(pp).replace('</ds:Signature>', '<ds:Object ID="IHEManifest"/></ds:Signature>'))));
+      } },
+    { name: 'CDA that is not well-formed XML', expect: { kind: 'rejected', code: 'DMP_METADATA_REJECTED', answer: /not well-formed XML/ },
+      run: async () => {
+        const pp = await prepared();
+        return send(withCda(pp, Buffer.from(cdaText(pp).replace('</ClinicalDocument>', '</ClinicalDoc>'))));
+      } },
+    { name: 'uniqueId that is not the CDA ClinicalDocument/id', expect: { kind: 'rejected', code: 'DMP_METADATA_REJECTED', answer: /uniqueId is not the CDA ClinicalDocument\/id/ },
+      run: async () => {
+        const pp = await prepared();
+        const cda = cdaText(pp).replace(/(<ClinicalDocument[\s\S]*?<id root=")[^"]+(")/, '$11.2.250.1.999.1.77.404$2');
+        assert.notEqual(cda, cdaText(pp));
+        return send(withCda(pp, Buffer.from(cda)));
       } },
     { name: 'RPLC to an entry the registry does not hold', expect: { kind: 'rejected', code: 'DMP_REPLACED_DOCUMENT_UNKNOWN', answer: /UnresolvedReferenceException/ },
       run: async () => {
