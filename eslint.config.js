@@ -11,7 +11,7 @@ const ioModules = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'certs/generated/**', 'test-artifacts/**', 'eslint.config.js', 'src/adapters/ui/static/**'] },
+  { ignores: ['node_modules/**', '.scratch/**', 'data/**', 'certs/generated/**', 'test-artifacts/**', 'eslint.config.js', 'src/adapters/ui/static/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
