@@ -57,6 +57,8 @@ export interface HoldDeps {
   readonly requireEvidence?: boolean;
   /** Appends an audit record on its own (a refused release changes no state). */
   readonly audit: (input: AuditInput) => Promise<void>;
+  /** The keyed hash of an INS value (the audit subject). */
+  readonly subjectHash: (ins: string) => string;
 }
 
 export const listHolds = async (deps: Pick<HoldDeps, 'transmissions'>, page: { cursor?: string; limit?: number } = {}): Promise<{ items: HoldView[]; nextCursor?: string }> => {
@@ -113,12 +115,20 @@ export const releaseHold = async (deps: HoldDeps, id: string, input: ReleaseInpu
     await deps.audit({ type: 'identity.decision', actor, outcome: 'failure', transmissionId: t.id, ...(t.insHash ? { subjectHash: t.insHash } : {}), details: { action: 'release_refused', mode: input.kind, reasons: decision.reasons.filter((r) => r.severity !== 'information').map((r) => r.code) } });
     throw new GatewayError('IDENTITY_STILL_NOT_QUALIFIED', undefined, { issues: decision.reasons.filter((r) => r.severity !== 'information') });
   }
+  // A corrected identity may name another patient (the SIL had a parent's INS, say): the transmission, its audit
+  // subject and the searches by patient follow the corrected INS from now on; the release record keeps the
+  // previous subject, so that the trail of the patient first named still shows where the report went.
+  const insHash = input.kind === 'corrected_identity' ? (next.patient.ins ? deps.subjectHash(next.patient.ins.value) : null) : t.insHash;
+  const subjectChanged = insHash !== t.insHash;
   return deps.transmissions.transition(
     t.id,
     ['identity_hold'],
     'received',
-    { reportJson: JSON.stringify(next), issues: [], leaseOwner: null, leaseUntil: null },
-    { type: 'identity.hold.released', actor, outcome: 'success', details: { mode: input.kind, reasonsBefore: before, ...(decision.rulesVersion ? { rulesVersion: decision.rulesVersion } : {}) } },
+    { reportJson: JSON.stringify(next), issues: [], leaseOwner: null, leaseUntil: null, ...(subjectChanged ? { insHash } : {}) },
+    {
+      type: 'identity.hold.released', actor, outcome: 'success', ...(insHash ? { subjectHash: insHash } : {}),
+      details: { mode: input.kind, reasonsBefore: before, ...(decision.rulesVersion ? { rulesVersion: decision.rulesVersion } : {}), ...(subjectChanged ? { previousSubjectHash: t.insHash } : {}) },
+    },
   );
 };
 

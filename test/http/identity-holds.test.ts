@@ -21,6 +21,7 @@ import { sqliteTestDb, type TestDb } from '../helpers/db.js';
 import { httpDeps } from '../helpers/http-deps.js';
 import { FakeDmp } from '../helpers/fake-route.js';
 import { sampleReport } from '../helpers/reports.js';
+import { nirKey } from '../../src/core/ins/nir.js';
 
 describe('identity holds (pipeline + HTTP)', () => {
   let t: TestDb;
@@ -114,6 +115,35 @@ describe('identity holds (pipeline + HTTP)', () => {
     assert.deepEqual(audit.map((a) => `${a.type}:${a.outcome}`).slice(0, 5), ['report.received:success', 'identity.decision:failure', 'transmission.state:failure', 'identity.decision:failure', 'identity.hold.released:success']);
     assert.ok(audit.some((a) => a.type === 'identity.decision' && a.outcome === 'success'));
     assert.equal(verifyChain((await t.db.query('SELECT * FROM audit_events ORDER BY seq')).map(rowToAudit)), undefined);
+  });
+
+  it('a corrected identity naming another patient moves the transmission and its audit subject to that patient', async () => {
+    // The SIL sent the report under a relative's INS, not yet qualified; the identity team corrects it.
+    const wrong = sampleReport({ accessionNumber: 'H-4' }, { status: 'VALI', evidence: { documentType: 'CNI' } });
+    const id = await submit(wrong);
+    await runPipeline();
+    assert.equal(await status(id), 'identity_hold');
+    const before = h.deps.subjectHash(wrong.patient.ins?.value ?? '');
+    assert.equal((await h.deps.transmissions.get(id))?.insHash, before);
+
+    const right = `2790351215190${nirKey('2790351215190')}`;
+    const identity = { ...sampleReport().patient, ins: { value: right, oid: '1.2.250.1.213.1.4.10' }, status: 'QUAL', evidence: { documentType: 'CNI', checkedOn: '2026-03-01' } };
+    await request(app.callback()).post(`/v1/identity-holds/${id}/release`).set(auth('identity')).send({ identity }).expect(200);
+    const after = h.deps.subjectHash(right);
+    assert.notEqual(after, before);
+    assert.equal((await h.deps.transmissions.get(id))?.insHash, after);
+    const release = (await t.db.query<{ subject_hash: string; details: string }>("SELECT subject_hash, details FROM audit_events WHERE transmission_id = ? AND type = 'identity.hold.released'", [id]))[0];
+    assert.equal(release?.subject_hash, after);
+    assert.equal((JSON.parse(release?.details ?? '{}') as { previousSubjectHash?: string }).previousSubjectHash, before);
+
+    await runPipeline();
+    assert.equal(await status(id), 'delivered');
+    assert.equal(dmp.submissions.at(-1)?.report.patient.ins?.value, right);
+    // Every record from the release on is under the corrected patient; the earlier ones stay where they were.
+    const subjects = await t.db.query<{ type: string; subject_hash: string }>('SELECT type, subject_hash FROM audit_events WHERE transmission_id = ? ORDER BY seq', [id]);
+    const at = subjects.findIndex((r) => r.type === 'identity.hold.released');
+    assert.ok(subjects.slice(0, at).every((r) => r.subject_hash === before), JSON.stringify(subjects));
+    assert.ok(subjects.slice(at).every((r) => r.subject_hash === after), JSON.stringify(subjects));
   });
 
   it('review reasons (warnings) can be confirmed by staff, exactly; then the report goes on', async () => {

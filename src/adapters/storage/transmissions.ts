@@ -102,6 +102,8 @@ export interface TransitionPatch {
   readonly lastError?: string | null;
   readonly dmpAnswer?: string | null;
   readonly reportJson?: string;
+  /** The keyed hash of the patient's INS (audit subject), when a corrected identity replaces the report's. */
+  readonly insHash?: string | null;
 }
 
 const PATCH_COLUMNS: Readonly<Record<keyof TransitionPatch, string>> = {
@@ -113,6 +115,7 @@ const PATCH_COLUMNS: Readonly<Record<keyof TransitionPatch, string>> = {
   nextAttemptAt: 'next_attempt_at',
   leaseOwner: 'lease_owner',
   leaseUntil: 'lease_until',
+  insHash: 'ins_hash',
   lastErrorCode: 'last_error_code',
   lastError: 'last_error',
   dmpAnswer: 'dmp_answer',

@@ -21,7 +21,7 @@ const asObject = (v: unknown): Record<string, unknown> => {
 };
 
 export const identityHoldRoutes = (router: Router, deps: HttpDeps): void => {
-  const holdDeps = { transmissions: deps.transmissions, clock: deps.clock, acceptedOids: deps.config.ins.acceptedOids, requireEvidence: deps.config.ins.requireEvidence ?? false, audit: deps.audit };
+  const holdDeps = { transmissions: deps.transmissions, clock: deps.clock, acceptedOids: deps.config.ins.acceptedOids, requireEvidence: deps.config.ins.requireEvidence ?? false, audit: deps.audit, subjectHash: deps.subjectHash };
   const actorOf = (ctx: Context): string => `user:${state(ctx).principal?.tokenId ?? '?'}`;
 
   router.get('/v1/identity-holds', requireRole(deps, 'identity'), async (ctx) => {
