@@ -13,6 +13,7 @@ export interface GatewayMetrics {
   readonly deliveries: Counter<'outcome' | 'code'>;
   readonly retries: Counter;
   readonly identityHoldsWaiting: Gauge;
+  readonly silReceiptsPending: Gauge;
 }
 
 export function createMetrics(): GatewayMetrics {
@@ -33,5 +34,6 @@ export function createMetrics(): GatewayMetrics {
     deliveries: new Counter({ name: 'dmp_gateway_deliveries_total', help: 'Delivery attempts by outcome and error code.', labelNames: ['outcome', 'code'], registers: [registry] }),
     retries: new Counter({ name: 'dmp_gateway_retries_total', help: 'Deliveries scheduled for a retry.', registers: [registry] }),
     identityHoldsWaiting: new Gauge({ name: 'dmp_gateway_identity_holds_waiting', help: 'Reports held for identity review.', registers: [registry] }),
+    silReceiptsPending: new Gauge({ name: 'dmp_gateway_sil_receipts_pending', help: 'DMP receipts (ZAM^Z01) owed to the SIL and not yet acknowledged by it.', registers: [registry] }),
   };
 }

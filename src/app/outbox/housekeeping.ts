@@ -1,5 +1,5 @@
 /**
- * Periodic housekeeping: queue metrics (depth by state, oldest waiting, holds) and retention (raw inputs
+ * Periodic housekeeping: queue metrics (depth by state, oldest waiting, holds, receipts owed to the SIL) and retention (raw inputs
  * and document bodies of finished transmissions dropped after the configured days; hashes, rows and the
  * audit trail stay, and each purge is itself audited).
  */
@@ -19,6 +19,8 @@ export interface HousekeepingDeps {
   readonly clock: Clock;
   readonly ids: Ids;
   readonly retentionDays: number;
+  /** DMP receipts owed to the SIL (ZAM^Z01): how many wait (sil_receipts). */
+  readonly receipts?: { countPending(): Promise<number> };
 }
 
 export async function refreshQueueMetrics(deps: HousekeepingDeps): Promise<void> {
@@ -28,6 +30,9 @@ export async function refreshQueueMetrics(deps: HousekeepingDeps): Promise<void>
   }
   deps.metrics.identityHoldsWaiting.set(counts['identity_hold'] ?? 0);
   deps.metrics.oldestReadyAgeSeconds.set(await deps.outbox.oldestReadyAgeSeconds(deps.clock.now()));
+  if (deps.receipts) {
+    deps.metrics.silReceiptsPending.set(await deps.receipts.countPending());
+  }
 }
 
 export async function applyRetention(deps: HousekeepingDeps): Promise<{ inputs: number; documents: number }> {

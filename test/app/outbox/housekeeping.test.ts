@@ -49,8 +49,9 @@ for (const engine of ENGINES) {
       const auditAfter = (await t.db.query<{ n: number }>('SELECT COUNT(*) AS n FROM audit_events'))[0]?.n ?? 0;
       assert.equal(Number(auditAfter), Number(auditBefore) + 1, 'nothing pruned from the audit trail; the purge is recorded');
 
-      await refreshQueueMetrics({ db: t.db, transmissions: store, outbox, metrics, clock, ids: { uuid: () => randomUUID() }, retentionDays: 90 });
+      await refreshQueueMetrics({ db: t.db, transmissions: store, outbox, metrics, clock, ids: { uuid: () => randomUUID() }, retentionDays: 90, receipts: { countPending: () => Promise.resolve(3) } });
       const text = await metrics.registry.metrics();
+      assert.match(text, /dmp_gateway_sil_receipts_pending 3/);
       assert.match(text, /dmp_gateway_transmissions\{state="delivered"\} 2/);
       assert.match(text, /dmp_gateway_transmissions\{state="ready"\} 1/);
       assert.match(text, /dmp_gateway_oldest_ready_age_seconds 8640000/);
