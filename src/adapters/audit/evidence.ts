@@ -42,6 +42,8 @@ signatures/certificates.json  empreintes des certificats utilisés à chaque ten
 signatures/checkpoint.json    le dernier point de contrôle signé (certificat de signature de la structure,
                               RSA-SHA256) : il garantit les enregistrements de cette transmission jusqu'à son seq
 dmp/answer.*                  la réponse du DMP (RegistryResponse ou erreur)
+sil/receipt-*.hl7             l'accusé de réception DMP (ZAM^Z01) dû au SIL, tel qu'envoyé ou à envoyer
+sil/receipts.json             pour chacun : MSH-10, Y/N, état (pending, sent, failed), tentatives, réponse du SIL
 audit/records.jsonl           les enregistrements d'audit de cette transmission (chaînés : seq, prevHash, hash)
 audit/fhir-auditevents.json   les mêmes en ressources FHIR AuditEvent (profil IHE BALP)
 
@@ -108,6 +110,17 @@ export async function buildEvidencePack(db: Executor, t: Transmission, ctx: Evid
   }
   if (t.dmpAnswer) {
     add(`dmp/answer.${t.dmpAnswer.trimStart().startsWith('<') ? 'xml' : 'txt'}`, t.dmpAnswer);
+  }
+  // The DMP receipts (ZAM^Z01) owed to the SIL for this transmission, as built (the payload is the exact message).
+  const receipts = await db.query('SELECT control_id, original_control_id, accepted, payload, state, attempts, last_error_code, answer, created_at, sent_at FROM sil_receipts WHERE transmission_id = ? ORDER BY created_at, control_id', [t.id]);
+  for (const r of receipts) {
+    add(`sil/receipt-${String(r['control_id']).replace(/[^\w.-]/g, '_')}.hl7`, String(r['payload']));
+  }
+  if (receipts.length > 0) {
+    add('sil/receipts.json', JSON.stringify(receipts.map((r) => ({
+      controlId: r['control_id'], originalControlId: r['original_control_id'], accepted: Number(r['accepted']) === 1, state: r['state'], attempts: Number(r['attempts']),
+      lastErrorCode: r['last_error_code'] ?? null, silAnswer: r['answer'] ?? null, createdAt: r['created_at'], sentAt: r['sent_at'] ?? null,
+    })), null, 2));
   }
   add('audit/records.jsonl', records.map(jsonLine).join(''));
   add('audit/fhir-auditevents.json', JSON.stringify({ resourceType: 'Bundle', type: 'collection', entry: records.map((r) => ({ fullUrl: `urn:uuid:${r.id}`, resource: toFhirAuditEvent(r, ctx.observer) })) }, null, 2));

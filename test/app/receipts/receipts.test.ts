@@ -28,6 +28,8 @@ import { LogSink } from '../../helpers/log-sink.js';
 import { sampleReport } from '../../helpers/reports.js';
 import { fixture } from '../../unit/hl7v2/golden.js';
 import { oruWithAckReception, zamOf } from './zam-helpers.js';
+import { buildEvidencePack } from '../../../src/adapters/audit/evidence.js';
+import { unzip } from '../../adapters/audit/unzip.js';
 
 const ACCEPTED = ['1.2.250.1.213.1.4.8', '1.2.250.1.213.1.4.9', '1.2.250.1.213.1.4.10'];
 
@@ -153,6 +155,13 @@ for (const engine of ENGINES) {
       assert.deepEqual((await auditTypes(id)).slice(-3), ['delivery.outcome:success', 'receipt.queued:info', 'receipt.attempt:success']);
       assert.equal(verifyChain((await t.db.query('SELECT * FROM audit_events ORDER BY seq')).map(rowToAudit)), undefined);
       assert.ok(!sink.text.includes('185076912304596') && !sink.text.includes('MARTIN'), 'no patient data in the logs');
+
+      // The evidence pack of the transmission carries the receipt as sent, and its fate.
+      const tr = await store.get(id);
+      const pack = unzip(await buildEvidencePack(t.db, tr ?? assert.fail('no transmission'), { now: clock.now(), requestedBy: 'test', trust: undefined, observer: { observer: 'test' } }));
+      assert.equal(pack.get(`sil/receipt-${r?.controlId ?? ''}.hl7`)?.toString('utf8'), sil.received[0]?.toString('utf8'));
+      const meta = JSON.parse(pack.get('sil/receipts.json')?.toString('utf8') ?? '[]') as { controlId: string; originalControlId: string; accepted: boolean; state: string; attempts: number }[];
+      assert.deepEqual(meta.map((m) => [m.controlId, m.originalControlId, m.accepted, m.state, m.attempts]), [[r?.controlId, messageId, true, 'sent', 1]]);
     });
 
     it('DMP permanent failure: ZAM with OBX-5 = N and ERR-5 naming the DMP error', async () => {
