@@ -3,42 +3,16 @@
  * stores it with the document), must be the header `readCdaHeader` reads with xmldom at delivery: same fields,
  * same issues, on the 19 official examples, our golden documents and the broken corpus.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { XmlDocument } from 'libxml2-wasm';
 import { readCdaHeader, readCdaHeaderFrom } from '../../src/core/xds/cda-header.js';
 import { createConformanceGate, ownRulesAndXsd } from '../../src/adapters/validation/gate.js';
-import { cdaHeaderParsed, libxmlView, readsAlike } from '../../src/adapters/validation/libxml-rules.js';
-import { brokenDocuments, type NamedXml } from '../fixtures/cda/broken.js';
-import { goldenDir, repoRoot } from '../fixtures/cda/settings.js';
+import { cdaHeaderParsed, readsAlike } from '../../src/adapters/validation/libxml-rules.js';
+import { ANS_KIT, corpus, onLibxml as onLibxmlTree } from './libxml-corpus.js';
 
-const ANS_KIT = path.resolve(repoRoot, '..', 'shared', 'reference', 'cda');
-const read = (dir: string): NamedXml[] =>
-  readdirSync(dir)
-    .filter((f) => f.endsWith('.xml'))
-    .sort()
-    .map((f) => ({ name: f, xml: readFileSync(path.join(dir, f), 'utf8') }));
+const { examples, goldens, broken } = corpus();
 
-const examples = read(path.join(ANS_KIT, 'ExemplesCDA'));
-const goldens = read(goldenDir);
-const broken = brokenDocuments();
-
-/** The header straight from the libxml2 tree (no `readsAlike` guard), or undefined when libxml2 cannot parse. */
-const onLibxml = (xml: string): ReturnType<typeof readCdaHeader> | undefined => {
-  let doc: XmlDocument;
-  try {
-    doc = XmlDocument.fromString(xml);
-  } catch {
-    return undefined;
-  }
-  try {
-    return readCdaHeaderFrom(libxmlView(doc));
-  } finally {
-    doc.dispose();
-  }
-};
+const onLibxml = (xml: string): ReturnType<typeof readCdaHeaderFrom> | undefined => onLibxmlTree(xml, readCdaHeaderFrom);
 
 describe('CDA header read from the libxml2 tree', () => {
   it('deep-equals the xmldom header, issues included, for every official example and golden document', () => {

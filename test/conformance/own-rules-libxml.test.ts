@@ -3,45 +3,21 @@
  * parses with xmldom. Both must give the same issues, in the same order, on the 19 official examples, our golden
  * documents and a set of broken ones (every rule violated, not well-formed, forbidden characters).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { XmlDocument } from 'libxml2-wasm';
 import { checkCrBio, crBioRules } from '../../src/core/cda/rules.js';
 import { ownRulesAndXsd } from '../../src/adapters/validation/gate.js';
-import { libxmlView, readsAlike } from '../../src/adapters/validation/libxml-rules.js';
+import { readsAlike } from '../../src/adapters/validation/libxml-rules.js';
 import { CdaXsdValidator } from '../../src/adapters/validation/xsd.js';
-import { brokenDocuments, type NamedXml } from '../fixtures/cda/broken.js';
-import { goldenDir, repoRoot } from '../fixtures/cda/settings.js';
+import { ANS_KIT, corpus, onLibxml as onLibxmlTree } from './libxml-corpus.js';
+import { repoRoot } from '../fixtures/cda/settings.js';
 
-const ANS_KIT = path.resolve(repoRoot, '..', 'shared', 'reference', 'cda');
-const EXAMPLES = path.join(ANS_KIT, 'ExemplesCDA');
-const read = (dir: string): NamedXml[] =>
-  readdirSync(dir)
-    .filter((f) => f.endsWith('.xml'))
-    .sort()
-    .map((f) => ({ name: f, xml: readFileSync(path.join(dir, f), 'utf8') }));
-
-const examples = read(EXAMPLES);
-const goldens = read(goldenDir);
-const broken = brokenDocuments();
+const { examples, goldens, broken } = corpus();
 const all = [...examples, ...goldens, ...broken];
 
-/** Our rules straight on the libxml2 tree (no fallback to xmldom), or undefined when libxml2 cannot parse. */
-const onLibxml = (xml: string): ReturnType<typeof checkCrBio> | undefined => {
-  let doc: XmlDocument;
-  try {
-    doc = XmlDocument.fromString(xml);
-  } catch {
-    return undefined;
-  }
-  try {
-    return crBioRules(libxmlView(doc));
-  } finally {
-    doc.dispose();
-  }
-};
+const onLibxml = (xml: string): ReturnType<typeof crBioRules> | undefined => onLibxmlTree(xml, crBioRules);
 
 describe('own CR-BIO rules on the libxml2 tree', () => {
   it('the corpus holds the 19 official examples, our goldens and a violation of every rule', () => {
