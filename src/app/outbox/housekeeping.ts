@@ -1,7 +1,7 @@
 /**
- * Periodic housekeeping: queue metrics (depth by state, oldest waiting, holds, receipts owed to the SIL) and retention (raw inputs
- * and document bodies of finished transmissions dropped after the configured days; hashes, rows and the
- * audit trail stay, and each purge is itself audited).
+ * Periodic housekeeping: queue metrics (depth by state, oldest waiting, holds, receipts owed to the SIL) and
+ * retention (raw inputs and document bodies of finished transmissions dropped after the configured days; hashes,
+ * rows and the audit trail stay, and each purge is itself audited).
  */
 import type { Clock, Ids } from '../ports.js';
 import { TRANSMISSION_STATES } from '../../core/policy/states.js';
