@@ -31,7 +31,7 @@ import { intakeFor, reportRoutes } from './adapters/http/routes/reports.js';
 import { startMllpServer } from './adapters/mllp/server.js';
 import { mllpAccept } from './adapters/mllp/accept.js';
 import { startCheckpoints } from './adapters/audit/checkpoints.js';
-import { startPipeline, type Pipeline } from './wiring/pipeline.js';
+import { checkedAnsKit, startPipeline, type Pipeline } from './wiring/pipeline.js';
 import { hostname } from 'node:os';
 import { ensureTestPki, type TestPki } from '../certs/pki.js';
 import type { Clock, Ids } from './app/ports.js';
@@ -99,6 +99,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const ids = options.ids ?? randomIds;
   const logger = createLogger({ level: config.log.level, ...(options.logDestination ? { destination: options.logDestination } : {}) });
   const sandbox = config.mode === 'sandbox';
+  checkedAnsKit(config);
   if (sandbox) {
     mkdirSync(config.dataDir, { recursive: true });
   }

@@ -104,15 +104,24 @@ export const parisTime = (d: Date): string => {
   return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}:${get('second')}${offset}`;
 };
 
-export async function startPipeline(deps: PipelineDeps): Promise<Pipeline> {
-  const { config, logger } = deps;
-  const sandbox = config.mode === 'sandbox';
+/**
+ * The ANS kit folder of the settings, checked: it must hold the CDA XSD. Called before the gateway opens anything
+ * (storage, listeners), so that a wrong folder stops it with one clear error, and again by the pipeline.
+ */
+export const checkedAnsKit = (config: Config): string | undefined => {
   const ansKit = config.ansKit ? resolve(config.ansKit) : undefined;
   if (ansKit && !existsSync(join(ansKit, 'infrastructure', 'cda'))) {
     throw new GatewayError('CONFIG_INVALID', `The ANS kit folder ${ansKit} has no infrastructure/cda (CDA XSD).`, {
       issues: [{ severity: 'error', code: 'CONFIG_INVALID', path: 'ansKit', message: `no infrastructure/cda under ${ansKit} (DMP_GATEWAY_ANS_KIT)` }],
     });
   }
+  return ansKit;
+};
+
+export async function startPipeline(deps: PipelineDeps): Promise<Pipeline> {
+  const { config, logger } = deps;
+  const sandbox = config.mode === 'sandbox';
+  const ansKit = checkedAnsKit(config);
 
   // Sandbox without a configured DMP: the strict simulator, in-process, persistent under dataDir.
   let simulator: DmpSimulator | undefined;

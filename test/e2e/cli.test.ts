@@ -47,6 +47,17 @@ describe('dmp-gateway CLI', () => {
     assert.ok(!/\n\s+at /.test(err), 'no stack trace');
   });
 
+  it('a wrong ANS kit folder stops the gateway before it listens or writes anything, naming the setting', async () => {
+    const cwd = tempDir();
+    const r = runCli(['serve', '--sandbox'], { cwd, env: { DMP_GATEWAY_ANS_KIT: join(cwd, 'no-kit-here'), DMP_GATEWAY_HTTP_PORT: '0', DMP_GATEWAY_MLLP_PORT: '0' } });
+    assert.equal(await r.exited(), 1);
+    assert.match(r.stderr(), /CONFIG_INVALID.*no infrastructure\/cda/s);
+    assert.match(r.stderr(), /DMP_GATEWAY_ANS_KIT/);
+    assert.doesNotMatch(r.stdout(), /listening/);
+    assert.ok(!existsSync(join(cwd, 'data')), 'nothing written');
+    assert.ok(!/\n\s+at /.test(r.stderr()), 'no stack trace');
+  });
+
   it('--help on every command, non-zero on an unknown command', async () => {
     const top = runCli(['--help']);
     assert.equal(await top.exited(), 0);
