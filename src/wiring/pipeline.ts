@@ -135,8 +135,13 @@ export async function startPipeline(deps: PipelineDeps): Promise<Pipeline> {
     logger.info({ url: simulator.url }, 'sandbox DMP simulator listening');
   }
   // Every request to the DMP (ITI-41, ITI-18, ITI-65) waits its turn right before it leaves: outbox.maxPerSecond.
+  // Each release is logged at debug level (its log time is the release time; the outage test checks the spacing).
   const limiter = new RateLimiter(config.outbox.maxPerSecond);
-  const route = createDmpRoute(routeConfig, { clock: deps.clock, ids: deps.ids, beforeRequest: () => limiter.take() });
+  const dmpLog = logger.child({ component: 'dmp' });
+  const route = createDmpRoute(routeConfig, { clock: deps.clock, ids: deps.ids, beforeRequest: async () => {
+    await limiter.take();
+    dmpLog.debug('request to the DMP released');
+  } });
 
   const cdaSettings = cdaSettingsFrom(config);
   const gateOptions = ansKit ? { ansKit, schematron: config.conformance.schematron } : {};
