@@ -7,7 +7,7 @@ import { Client } from 'fhir-kit-client';
 import { Agent } from 'undici';
 import type { Clock, DeliveryOutcome, DeliveryRequest, DmpRoute, Ids, RegistryLookup } from '../../app/ports.js';
 import { GatewayError } from '../../core/errors/index.js';
-import { cdaToMhdBundle, decideDelivery, type FhirJson, type VisibilityRule, type XdsSettings } from '../../core/xds/index.js';
+import { cdaToMhdBundle, decideDelivery, headerNaming, type FhirJson, type VisibilityRule, type XdsSettings } from '../../core/xds/index.js';
 import type { TlsMaterial } from './https.js';
 
 export interface MhdRouteOptions {
@@ -47,12 +47,13 @@ export class MhdDmpRoute implements DmpRoute {
       return { kind: 'rejected', code: 'DMP_PATIENT_OPPOSED', retryable: false, message: decision.reason };
     }
     const documentReference = this.o.ids.uuid();
+    // The header read when the document was built, when it is this document's; else the document is parsed.
+    const stored = headerNaming(request.header, request.documentUniqueId);
     const built = cdaToMhdBundle({
       xml: request.documentXml, settings: this.o.xds, visibility: decision.visibility, now: this.o.clock.now(),
       ids: { list: this.o.ids.uuid(), documentReference, binary: this.o.ids.uuid(), submissionSet: this.o.ids.uuid() },
       ...(request.replacesUniqueId ? { replacesUniqueId: request.replacesUniqueId } : {}),
-      // The header read when the document was built, when it names this document; else the document is parsed.
-      ...(request.header?.uniqueId === request.documentUniqueId ? { header: request.header } : {}),
+      ...(stored ? { header: stored } : {}),
     });
     const errors = built.issues.filter((i) => i.severity === 'error');
     if (!built.bundle || errors.length > 0) {

@@ -6,7 +6,7 @@ import type { Clock, DeliveryOutcome, DeliveryRequest, DmpRoute, Ids, RegistryLo
 import { GatewayError } from '../../core/errors/index.js';
 import {
   ACTION, buildAssociations, buildCdaDocumentEntry, buildSignatureEntry, buildSubmissionSet, classifyFault, classifyHttpStatus,
-  classifyRegistryErrors, cdaHeaderFor, decideDelivery, getDocumentsQueryXml, provideAndRegisterXml, readSoapAnswer, uuidToOid,
+  classifyRegistryErrors, cdaHeaderFor, decideDelivery, headerNaming, getDocumentsQueryXml, provideAndRegisterXml, readSoapAnswer, uuidToOid,
   type SignatureFormatCode, type VisibilityRule, type XdsSettings,
 } from '../../core/xds/index.js';
 import type { DigestName } from '../signing/algorithms.js';
@@ -128,8 +128,8 @@ export class XdsDmpRoute implements DmpRoute {
       return stop({ kind: 'rejected', code: 'DMP_PATIENT_OPPOSED', retryable: false, message: decision.reason });
     }
     const bytes = Buffer.from(request.documentXml, 'utf8');
-    // The header read when the document was built, when it names this document; else the document is parsed.
-    const { header, issues } = cdaHeaderFor(request.documentXml, request.header?.uniqueId === request.documentUniqueId ? request.header : undefined);
+    // The header read when the document was built, when it is this document's; else the document is parsed.
+    const { header, issues } = cdaHeaderFor(request.documentXml, headerNaming(request.header, request.documentUniqueId));
     const entryUuid = `urn:uuid:${this.o.ids.uuid()}`;
     const built = header ? buildCdaDocumentEntry({ header, bytes, entryUuid, visibility: decision.visibility, settings: this.o.xds }) : { issues };
     const allIssues = [...issues, ...built.issues].filter((i) => i.severity === 'error');

@@ -16,10 +16,10 @@ const WIDTHS = [205, 115, 105, 75] as const;
 const SEX = { M: 'Masculin', F: 'Féminin', U: 'Inconnu' } as const;
 const STATUS = { partial: 'Compte rendu partiel', final: 'Compte rendu complet', corrected: 'Compte rendu corrigé', cancelled: 'Compte rendu annulé' } as const;
 
-/** Keeps what the font can encode (WinAnsi for the standard fonts); ≤ ≥ spelled out, anything else "?". */
 /** The code points a standard font can encode, by font name: the same for every document, computed once. */
 const characterSets = new Map<string, ReadonlySet<number>>();
 
+/** Keeps what the font can encode (WinAnsi for the standard fonts); ≤ ≥ spelled out, anything else "?". */
 const encodable = (font: PDFFont): ((s: string) => string) => {
   let set = characterSets.get(font.name);
   if (!set) {

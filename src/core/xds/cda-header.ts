@@ -231,6 +231,13 @@ export const readCdaHeaderFrom = <E>(v: CdaXmlView<E>): { header?: CdaHeader; is
 };
 
 /**
+ * A header read when the document was built (stored with it), if it is the header of document `uniqueId`: a
+ * delivery uses it only then, and parses the document otherwise.
+ */
+export const headerNaming = (header: CdaHeader | undefined, uniqueId: string): CdaHeader | undefined =>
+  header?.uniqueId === uniqueId ? header : undefined;
+
+/**
  * The header for the metadata of `xml`: `known` when it was read already (when the document was built, stored with
  * it), with the issues `readCdaHeader` would give; otherwise `readCdaHeader(xml)`.
  */
