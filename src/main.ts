@@ -104,7 +104,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     mkdirSync(config.dataDir, { recursive: true });
   }
   const pki = sandbox ? ensureTestPki(resolve(config.pki.dir), config.pki.passphrase ?? 'sandbox-test-only') : undefined;
-  const db = await openStorage(config.storage);
+  const db = await openStorage(config.storage, { serving: true });
   const metrics = createMetrics();
   const transmissions = new TransmissionStore(db, clock, ids);
   const tokens = new TokenStore(db);

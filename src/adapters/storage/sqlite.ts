@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import type { Db, Executor, Row, SqlValue } from './db.js';
 
 /** Serialises access to the one SQLite connection: a transaction holds it until it ends. */
@@ -23,12 +24,55 @@ class Mutex {
 
 const toParams = (params: readonly SqlValue[]): unknown[] => params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p));
 
+export interface SqliteOptions {
+  /**
+   * Checkpoint the WAL from a thread of its own (checkpointer.mjs) instead of on the event loop. SQLite's automatic
+   * checkpoint runs inside the commit that crosses 1000 WAL pages and fsyncs the database file there: a commit that
+   * usually takes 0.5 ms then takes 20–30 ms, and everything else the process does waits (bench/README.md). With
+   * the thread, the main connection's automatic checkpoint stays only as a backstop at `BACKSTOP_PAGES`. For the
+   * long-running gateway; one-shot commands leave it off.
+   */
+  readonly checkpointThread?: boolean;
+  /** How often the thread checkpoints, in ms (default 200). */
+  readonly checkpointIntervalMs?: number;
+}
+
+/** SQLite's default automatic checkpoint threshold, in WAL pages. */
+const DEFAULT_AUTOCHECKPOINT = 1000;
+/** With the checkpointer thread: the main connection checkpoints only if the WAL reaches this (64 MiB of 4 KiB pages). */
+const BACKSTOP_PAGES = 16384;
+
+const CHECKPOINTER = new URL('./checkpointer.mjs', import.meta.url);
+
+/** Starts the checkpointer thread; if it ever stops on its own, the main connection's automatic checkpoint comes back. */
+const startCheckpointer = (db: Database.Database, path: string, intervalMs: number): (() => Promise<void>) => {
+  db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
+  const worker = new Worker(CHECKPOINTER, { workerData: { path, intervalMs } });
+  worker.unref();
+  let stopping = false;
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  // An error in the thread ends it: the 'exit' below puts the automatic checkpoint back.
+  worker.on('error', () => undefined);
+  void exited.then(() => {
+    if (!stopping && db.open) {
+      db.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT}`);
+    }
+  });
+  return async () => {
+    stopping = true;
+    worker.postMessage('stop');
+    const timeout = setTimeout(() => void worker.terminate(), 5000);
+    await exited;
+    clearTimeout(timeout);
+  };
+};
+
 /**
  * Embedded engine: better-sqlite3 (synchronous, in-process) in WAL mode. One connection per process;
  * the gateway's workers are async, so statements are serialised by a mutex and a transaction keeps
  * the connection until it commits.
  */
-export function openSqlite(path: string): Db {
+export function openSqlite(path: string, options: SqliteOptions = {}): Db {
   if (path !== ':memory:') {
     mkdirSync(dirname(path), { recursive: true });
   }
@@ -37,6 +81,8 @@ export function openSqlite(path: string): Db {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  const stopCheckpointer =
+    options.checkpointThread === true && path !== ':memory:' ? startCheckpointer(db, path, options.checkpointIntervalMs ?? 200) : undefined;
   const mutex = new Mutex();
   const stmtCache = new Map<string, Database.Statement>();
   const prepare = (sql: string): Database.Statement => {
@@ -89,6 +135,10 @@ export function openSqlite(path: string): Db {
       });
     },
     ping: () => mutex.run(() => Promise.resolve(void db.prepare('SELECT 1').get())),
-    close: () => mutex.run(() => Promise.resolve(void db.close())),
+    close: () =>
+      mutex.run(async () => {
+        await stopCheckpointer?.();
+        db.close();
+      }),
   };
 }
