@@ -96,9 +96,9 @@ export const benchSetting = async (prefix: string, pg: boolean, extraEnv: Record
   return { cwd, sim, schema, env };
 };
 
-export async function endToEnd(options: { pg: boolean; rate: number; seconds: number; saturation: number; waitSeconds: number }): Promise<EndToEnd> {
+export async function endToEnd(options: { pg: boolean; rate: number; seconds: number; saturation: number; waitSeconds: number; nodeArgs?: readonly string[] }): Promise<EndToEnd> {
   const { cwd, sim, schema, env } = await benchSetting('dmp-gateway-bench-', options.pg);
-  const gw = await startGatewayProcess(cwd, env);
+  const gw = await startGatewayProcess(cwd, env, options.nodeArgs);
   const token = tokensOf(join(cwd, 'data'))['sil'] ?? '';
   let peak = 0;
   const sampler = setInterval(() => {
@@ -179,6 +179,11 @@ export async function endToEnd(options: { pg: boolean; rate: number; seconds: nu
     return result;
   } finally {
     clearInterval(sampler);
+    if (options.nodeArgs?.length) {
+      // Given node options (a profiler, say): a graceful stop, so that node writes what they produce at exit.
+      gw.child.kill('SIGTERM');
+      await Promise.race([gw.child.exited(), sleep(30_000)]);
+    }
     gw.child.kill('SIGKILL');
     sim.child.kill('SIGKILL');
     if (options.pg) {

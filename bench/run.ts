@@ -81,7 +81,8 @@ if (!memoryOnly) {
 }
 
 if (!skipE2e) {
-  const e2e = await endToEnd({ pg: withPg, rate: arg('rate', 100), seconds: arg('seconds', 10), saturation: arg('saturation', 500), waitSeconds: arg('wait', 300) });
+  const e2eNodeArgs = process.argv.find((x) => x.startsWith('--e2e-gateway-node-args='))?.slice('--e2e-gateway-node-args='.length).split(/\s+/).filter(Boolean);
+  const e2e = await endToEnd({ pg: withPg, rate: arg('rate', 100), seconds: arg('seconds', 10), saturation: arg('saturation', 500), waitSeconds: arg('wait', 300), ...(e2eNodeArgs ? { nodeArgs: e2eNodeArgs } : {}) });
   results['endToEnd'] = e2e;
   results['ratio'] = {
     deliveredOverBound: e2e.saturation.deliveredPerSecond / bound,

@@ -15,10 +15,11 @@ export interface Child {
 }
 
 /** Runs `dmp-gateway ARGS` as a real child process. */
-export function runCli(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Child {
+/** `nodeArgs`: options of node itself, before the script (e.g. --cpu-prof, which NODE_OPTIONS does not take). */
+export function runCli(args: string[], opts: { cwd?: string; env?: Record<string, string>; nodeArgs?: readonly string[] } = {}): Child {
   // Only what the command needs: no DMP_GATEWAY_* from the developer's shell leaks into a test.
   const env: Record<string, string> = { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ...(opts.env ?? {}) };
-  const proc = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), BIN, ...args], { cwd: opts.cwd ?? REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   proc.stdout?.on('data', (d: Buffer) => (out += d.toString('utf8')));

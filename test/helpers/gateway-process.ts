@@ -36,8 +36,8 @@ export const gatewayEnv = (simUrl: string, extra: Record<string, string> = {}): 
   ...extra,
 });
 
-export const startGatewayProcess = async (cwd: string, env: Record<string, string>): Promise<{ child: Child; url: string }> => {
-  const child = runCli(['serve', '--sandbox'], { cwd, env });
+export const startGatewayProcess = async (cwd: string, env: Record<string, string>, nodeArgs: readonly string[] = []): Promise<{ child: Child; url: string }> => {
+  const child = runCli(['serve', '--sandbox'], { cwd, env, nodeArgs });
   const m = await child.waitFor(/listening on (http:\/\/[\d.:]+)/, 60000);
   return { child, url: m[1] ?? '' };
 };
