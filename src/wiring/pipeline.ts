@@ -96,9 +96,12 @@ export const cdaSettingsFrom = (config: Config): CdaSettings => {
   };
 };
 
+/** Made once: building an Intl.DateTimeFormat with a time zone costs ~0.5 ms, formatting with it a few µs. */
+const PARIS = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', timeZoneName: 'longOffset', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+
 /** ISO 8601 with the offset of Europe/Paris at that instant (CDA times carry the local offset). */
 export const parisTime = (d: Date): string => {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', timeZoneName: 'longOffset', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).formatToParts(d);
+  const parts = PARIS.formatToParts(d);
   const get = (t: string): string => parts.find((p) => p.type === t)?.value ?? '';
   const offset = get('timeZoneName').replace('GMT', '') || '+00:00';
   return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}:${get('second')}${offset}`;

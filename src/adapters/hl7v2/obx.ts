@@ -153,22 +153,27 @@ const readValue = (obx: Segment, type: string, ctx: MapContext, opts: CodeOption
   }
 };
 
+/** OBX-7 reference range forms: "low-high" (or "low à high"), "<high", ">low"; decimal comma or point. */
+const NUM = '([+-]?\\d+(?:[.,]\\d+)?)';
+const RANGE_BOTH = new RegExp(`^${NUM}\\s*(?:-|à|a)\\s*${NUM}$`);
+const RANGE_HIGH = new RegExp(`^<=?\\s*${NUM}$`);
+const RANGE_LOW = new RegExp(`^>=?\\s*${NUM}$`);
+
 const readRange = (obx: Segment): ReferenceRange | undefined => {
   const raw = unescapeHl7(obx.rawField(7), obx.delimiters).trim();
   if (raw === '') {
     return undefined;
   }
-  const num = '([+-]?\\d+(?:[.,]\\d+)?)';
-  const both = new RegExp(`^${num}\\s*(?:-|à|a)\\s*${num}$`).exec(raw);
+  const both = RANGE_BOTH.exec(raw);
   const norm = (s: string | undefined): string | undefined => s?.replace(',', '.');
   if (both) {
     return { low: norm(both[1]) as string, high: norm(both[2]) as string };
   }
-  const lt = new RegExp(`^<=?\\s*${num}$`).exec(raw);
+  const lt = RANGE_HIGH.exec(raw);
   if (lt) {
     return { high: norm(lt[1]) as string };
   }
-  const gt = new RegExp(`^>=?\\s*${num}$`).exec(raw);
+  const gt = RANGE_LOW.exec(raw);
   if (gt) {
     return { low: norm(gt[1]) as string };
   }
