@@ -117,7 +117,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   // Signed audit checkpoints: periodic, and one at shutdown (issue 8).
   const checkpoints = startCheckpoints({ db, config, clock, logger });
 
-  const deps: HttpDeps = { config, logger, db, metrics, tokens, transmissions, clock, ids, audit, subjectHash: (ins) => subjectHash(subjectKey, ins) };
+  // Set once the pipeline has started (after the listeners): a stored report wakes its processing loop.
+  let pipeline: Pipeline | undefined;
+  const deps: HttpDeps = { config, logger, db, metrics, tokens, transmissions, clock, ids, audit, subjectHash: (ins) => subjectHash(subjectKey, ins), workArrived: () => pipeline?.runner.wake('process') };
   const app = createApp(deps, routeModules);
   const server: Server = await new Promise((ok, fail) => {
     const s = app.listen(config.http.port, config.http.host, () => ok(s));
@@ -147,7 +149,6 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     logger.info({ host: config.mllp.host, port: mllp.port }, 'mllp listening');
   }
   // The pipeline: identity gate, CR-BIO build, conformance gate, outbox workers, DMP route (issues 4–7).
-  let pipeline: Pipeline | undefined;
   try {
     pipeline = await startPipeline({ config, db, transmissions, metrics, clock, ids, logger, subjectHash: (ins) => subjectHash(subjectKey, ins), ...(pki ? { pki } : {}), instance: `${hostname()}-${process.pid}` });
   } catch (e) {

@@ -24,6 +24,8 @@ export interface HttpDeps {
   readonly audit: (input: AuditInput) => Promise<void>;
   /** Keyed hash standing for an INS in storage and the audit trail. */
   readonly subjectHash: (ins: string) => string;
+  /** A report was stored (not a duplicate): the outbox of this process looks for it now, not at its next poll. */
+  readonly workArrived?: () => void;
   /** Extra readiness checks (workers, simulators); storage is always checked. */
   readonly readiness?: () => Promise<readonly string[]>;
 }

@@ -4,6 +4,9 @@
  * - delivery: sweeps sends left without answer, claims due transmissions and delivers them (deliver.ts),
  *   at most `concurrency` at once (the route itself is rate-limited: rate-limited-route.ts), behind a circuit breaker
  *   that stops sending while the DMP keeps failing (the queue grows; the DMP is not hammered).
+ * Idle loops look for work every `pollMs`; `wake` starts one at once (work arrived in this process: a report
+ * stored, a document ready), so that a report does not wait out a poll interval at each step. Other instances
+ * sharing the database still find it by polling.
  * Stopping waits for the sends in flight.
  */
 import { breakerAllows, breakerRecord, initialBreaker, type BreakerPolicy, type BreakerState } from '../../core/policy/retry.js';
@@ -24,9 +27,42 @@ export interface OutboxRunner {
   /** Runs both loops once until nothing is due (tests, `replay`). */
   drain(): Promise<void>;
   breaker(): BreakerState;
+  /** Work for a loop arrived in this process: it looks for it now instead of at its next poll. */
+  wake(loop: 'process' | 'deliver'): void;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref());
+/**
+ * A wake-up that is not lost when it comes while its loop is busy: the loop's next pause then ends at once.
+ * One waiter at a time (its loop's pause).
+ */
+class Wake {
+  private pending = false;
+  private waiter: (() => void) | undefined;
+  signal(): void {
+    this.pending = true;
+    this.waiter?.();
+  }
+  /** Calls `fn` at the next signal, at once if one came since the last; consumes it. Returns the cancel. */
+  onSignal(fn: () => void): () => void {
+    if (this.pending) {
+      this.pending = false;
+      fn();
+      return () => undefined;
+    }
+    const waiter = (): void => {
+      this.pending = false;
+      this.waiter = undefined;
+      fn();
+    };
+    this.waiter = waiter;
+    return () => {
+      if (this.waiter === waiter) {
+        this.waiter = undefined;
+      }
+    };
+  }
+}
+
 /**
  * Lets pending I/O (HTTP intake, MLLP, TLS) run. With SQLite every storage call resolves as a microtask, so
  * without this a batch of documents would hold the event loop from its first item to its last.
@@ -36,9 +72,32 @@ const yieldToIo = (): Promise<void> => new Promise((r) => setImmediate(r));
 export function createOutboxRunner(p: ProcessDeps, d: DeliverDeps, options: RunnerOptions, logger: Logger): OutboxRunner {
   let running = false;
   let loops: Promise<void>[] = [];
-  // Resolved by stop(): the loops' sleeps end at once instead of waiting out their interval (a third of the lease).
-  let stopping: { promise: Promise<void>; resolve: () => void } | undefined;
-  const pause = (ms: number): Promise<void> => (stopping ? Promise.race([sleep(ms), stopping.promise]) : sleep(ms));
+  // Pauses in progress: stop() ends them at once instead of waiting out their interval (a third of the lease).
+  const pauses = new Set<() => void>();
+  const wakes = { process: new Wake(), deliver: new Wake() };
+  /** Waits `ms`, or less when `wake` is signalled or the runner stops; leaves no timer or listener behind. */
+  const pause = (ms: number, wake?: Wake): Promise<void> =>
+    new Promise<void>((resolve) => {
+      if (!running) {
+        resolve();
+        return;
+      }
+      let cancelWake = (): void => undefined;
+      const end = (): void => {
+        clearTimeout(timer);
+        pauses.delete(end);
+        cancelWake();
+        resolve();
+      };
+      const timer = setTimeout(end, ms);
+      timer.unref();
+      pauses.add(end);
+      if (wake) {
+        cancelWake = wake.onSignal(end);
+      }
+    });
+  /** An idle loop's pause: the poll interval, or less when woken. */
+  const idle = (loop: 'process' | 'deliver'): Promise<void> => pause(options.pollMs, wakes[loop]);
   let breaker: BreakerState = initialBreaker;
   const inFlight = new Set<Promise<unknown>>();
   const inFlightIds = new Set<string>();
@@ -48,7 +107,9 @@ export function createOutboxRunner(p: ProcessDeps, d: DeliverDeps, options: Runn
     for (const t of claimed) {
       await yieldToIo();
       try {
-        await processReceived(p, t);
+        if ((await processReceived(p, t)) === 'ready') {
+          wakes.deliver.signal();
+        }
       } catch (e) {
         logger.error({ err: e, transmissionId: t.id }, 'processing failed; will retry after the lease');
       }
@@ -91,13 +152,15 @@ export function createOutboxRunner(p: ProcessDeps, d: DeliverDeps, options: Runn
         .finally(() => {
           inFlight.delete(job);
           inFlightIds.delete(t.id);
+          // A place is free: more may be due.
+          wakes.deliver.signal();
         });
       inFlight.add(job);
     }
     return claimed.length;
   };
 
-  const loop = async (step: () => Promise<number>, name: string): Promise<void> => {
+  const loop = async (step: () => Promise<number>, name: 'process' | 'deliver'): Promise<void> => {
     while (running) {
       let n = 0;
       try {
@@ -106,18 +169,23 @@ export function createOutboxRunner(p: ProcessDeps, d: DeliverDeps, options: Runn
         logger.error({ err: e, loop: name }, 'outbox loop error');
       }
       if (n === 0) {
-        await pause(options.pollMs);
+        await idle(name);
       }
     }
   };
 
   // Sends in flight keep their lease: renewed every third of it, so no instance takes a slow send for a dead one.
-  const renewLeases = async (): Promise<number> => {
-    if (inFlightIds.size > 0) {
-      await d.outbox.renewLeases(d.owner, [...inFlightIds], new Date(d.clock.now().getTime() + d.leaseMs));
+  const renewLeases = async (): Promise<void> => {
+    while (running) {
+      try {
+        if (inFlightIds.size > 0) {
+          await d.outbox.renewLeases(d.owner, [...inFlightIds], new Date(d.clock.now().getTime() + d.leaseMs));
+        }
+      } catch (e) {
+        logger.error({ err: e, loop: 'leases' }, 'outbox loop error');
+      }
+      await pause(Math.max(50, Math.floor(d.leaseMs / 3)));
     }
-    await pause(Math.max(50, Math.floor(d.leaseMs / 3)));
-    return 1;
   };
 
   return {
@@ -126,14 +194,13 @@ export function createOutboxRunner(p: ProcessDeps, d: DeliverDeps, options: Runn
         return;
       }
       running = true;
-      let resolve = (): void => undefined;
-      const promise = new Promise<void>((r) => (resolve = r));
-      stopping = { promise, resolve };
-      loops = [loop(processOnce, 'process'), loop(deliverOnce, 'deliver'), loop(renewLeases, 'leases')];
+      loops = [loop(processOnce, 'process'), loop(deliverOnce, 'deliver'), renewLeases()];
     },
     async stop() {
       running = false;
-      stopping?.resolve();
+      for (const end of [...pauses]) {
+        end();
+      }
       await Promise.all(loops);
       await Promise.allSettled([...inFlight]);
     },
@@ -148,5 +215,6 @@ export function createOutboxRunner(p: ProcessDeps, d: DeliverDeps, options: Runn
       }
     },
     breaker: () => breaker,
+    wake: (loop) => wakes[loop].signal(),
   };
 }

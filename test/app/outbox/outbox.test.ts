@@ -335,6 +335,35 @@ for (const engine of ENGINES) {
       assert.match(sink.text, /circuit breaker changed state/);
     });
 
+    it('a started runner takes a report when woken, not at its next poll, and stops without waiting out its pauses', async () => {
+      // A poll interval longer than the test's timeout: only the wake-ups can move the report.
+      const runner = createOutboxRunner(p, d, { pollMs: 3_600_000, concurrency: 2, batch: 4, breaker: { threshold: 100, cooldownMs: 10 } }, createLogger({ level: 'silent' }));
+      runner.start();
+      try {
+        // Both loops have looked once, found nothing, and are pausing.
+        await new Promise((r) => setTimeout(r, 200));
+        const id = await submit(sampleReport({ accessionNumber: `A-${engine.name}-W1` }));
+        await new Promise((r) => setTimeout(r, 200));
+        assert.equal(await status(id), 'received', 'not taken before the wake-up');
+        // The intake's wake-up; the processing loop then wakes the delivery loop itself.
+        runner.wake('process');
+        for (let i = 0; i < 200 && (await status(id)) !== 'delivered'; i++) {
+          await new Promise((r) => setTimeout(r, 25));
+        }
+        assert.equal(await status(id), 'delivered');
+        // A wake-up that comes while the loop is busy is kept for its next pause.
+        const second = await submit(sampleReport({ accessionNumber: `A-${engine.name}-W2` }));
+        runner.wake('process');
+        runner.wake('process');
+        for (let i = 0; i < 200 && (await status(second)) !== 'delivered'; i++) {
+          await new Promise((r) => setTimeout(r, 25));
+        }
+        assert.equal(await status(second), 'delivered');
+      } finally {
+        await runner.stop();
+      }
+    });
+
     it('two runners on one database deliver each report exactly once', async () => {
       const ids = [];
       for (let i = 0; i < 20; i++) {

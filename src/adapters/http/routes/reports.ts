@@ -20,7 +20,7 @@ const FORMATS: Readonly<Record<string, IntakeFormat>> = {
 };
 
 /** The intake use case over the HTTP dependencies (also used by the MLLP listener in main.ts). */
-export const intakeFor = (deps: Pick<HttpDeps, 'transmissions' | 'ids' | 'subjectHash' | 'audit' | 'config' | 'metrics'>): Intake => {
+export const intakeFor = (deps: Pick<HttpDeps, 'transmissions' | 'ids' | 'subjectHash' | 'audit' | 'config' | 'metrics' | 'workArrived'>): Intake => {
   const limit = deps.config.http.bodyLimitBytes;
   const labOid = deps.config.lab.oid;
   const inner = createIntake({
@@ -39,6 +39,9 @@ export const intakeFor = (deps: Pick<HttpDeps, 'transmissions' | 'ids' | 'subjec
       try {
         const r = await inner.receive(req);
         deps.metrics.reportsReceived.inc({ format: req.format, outcome: r.duplicate ? 'duplicate' : 'accepted' });
+        if (!r.duplicate) {
+          deps.workArrived?.();
+        }
         return r;
       } catch (e) {
         deps.metrics.reportsReceived.inc({ format: req.format, outcome: 'rejected' });
