@@ -72,7 +72,7 @@ export const settings: readonly Setting[] = [
   { key: 'audit.checkpointIntervalSeconds', env: 'DMP_GATEWAY_AUDIT_CHECKPOINT_INTERVAL_SECONDS', type: int(0, 86400), default: 300, description: 'How often a signed checkpoint of the audit trail is written (0: only at shutdown and on demand). Deleting the last records is detected up to the last checkpoint.' },
   // Outbox: processing, delivery workers, retries, dead letter, circuit breaker, retention (issue 7).
   { key: 'outbox.enabled', env: 'DMP_GATEWAY_OUTBOX_ENABLED', type: bool, default: true, description: 'Run the processing and delivery workers in this instance.' },
-  { key: 'outbox.pollMs', env: 'DMP_GATEWAY_OUTBOX_POLL_MS', type: int(10, 60000), default: 500, sandboxDefault: 200, description: 'How often idle workers look for work.' },
+  { key: 'outbox.pollMs', env: 'DMP_GATEWAY_OUTBOX_POLL_MS', type: int(10, 60000), default: 500, sandboxDefault: 200, description: 'How often idle workers look for work stored by other instances (or left for later); a report stored by this instance wakes them at once.' },
   { key: 'outbox.concurrency', env: 'DMP_GATEWAY_OUTBOX_CONCURRENCY', type: int(1, 256), default: 8, description: 'Sends in flight at once per instance (per destination).' },
   { key: 'outbox.maxPerSecond', env: 'DMP_GATEWAY_OUTBOX_MAX_PER_SECOND', type: int(1, 10000), default: 100, description: 'Most DMP requests (ITI-41 submissions and ITI-18 queries) per second from this instance, evenly spaced: the DMP never gets more than this from us.' },
   { key: 'outbox.leaseMs', env: 'DMP_GATEWAY_OUTBOX_LEASE_MS', type: int(1000, 3600000), default: 120000, description: 'How long a claimed transmission stays with its instance; a send still unanswered then is treated as uncertain and reconciled.' },
