@@ -1,7 +1,7 @@
 /**
- * A small immutable XML tree and its serialisation through fast-xml-parser's XMLBuilder (never string
- * concatenation: the builder escapes text and attribute values). Attribute order is the order given, so the
- * same tree always gives the same bytes.
+ * A small immutable XML tree and two serialisations that escape text and attribute values: the CDA's, indented,
+ * through fast-xml-parser's XMLBuilder, and `writeXml`, compact, for the XDS messages (ebRIM, VIHF). Attribute
+ * order is the order given, so the same tree always gives the same bytes.
  */
 import { XMLBuilder } from 'fast-xml-parser';
 
@@ -31,13 +31,16 @@ const flatten = (children: readonly Child[], out: XNode[]): XNode[] => {
 };
 
 /** An element; attributes whose value is undefined are left out; children may be nested lists or falsy. */
-export const el = (name: string, attrs: XAttrs = {}, ...children: Child[]): XElement => ({
-  name,
-  attrs: Object.entries(attrs)
-    .filter((e): e is [string, string | number] => e[1] !== undefined)
-    .map(([k, v]) => [k, String(v)] as const),
-  children: flatten(children, []),
-});
+export const el = (name: string, attrs: XAttrs = {}, ...children: Child[]): XElement => {
+  const list: (readonly [string, string])[] = [];
+  for (const k in attrs) {
+    const v = attrs[k];
+    if (v !== undefined) {
+      list.push([k, String(v)]);
+    }
+  }
+  return { name, attrs: list, children: flatten(children, []) };
+};
 
 /** Text content of an element, in one child. */
 export const txt = (name: string, text: string | undefined, attrs: XAttrs = {}): XElement | undefined =>
@@ -52,6 +55,39 @@ export const lineOfNonXmlChar = (s: string): number | undefined => {
   const i = s.search(NOT_XML);
   return i < 0 ? undefined : s.slice(0, i).split('\n').length;
 };
+
+const ENTITY: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\t': '&#9;', '\n': '&#10;', '\r': '&#13;' };
+const entity = (c: string): string => ENTITY[c] ?? c;
+const TEXT_SPECIAL = /[&<>]/g;
+/** Tab, LF and CR as references too: a parser would normalise them to spaces in an attribute value. */
+const ATTR_SPECIAL = /[&<>"\t\n\r]/g;
+// eslint-disable-next-line no-control-regex
+const ANY_NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
+const safe = (s: string): string => (ANY_NOT_XML.test(s) ? xmlSafe(s) : s);
+const escText = (s: string): string => safe(s).replace(TEXT_SPECIAL, entity);
+const escAttr = (s: string): string => safe(s).replace(ATTR_SPECIAL, entity);
+
+const write = (node: XElement): string => {
+  let xml = `<${node.name}`;
+  for (const [k, v] of node.attrs) {
+    xml += ` ${k}="${escAttr(v)}"`;
+  }
+  if (node.children.length === 0) {
+    return `${xml}/>`;
+  }
+  xml += '>';
+  for (const c of node.children) {
+    xml += typeof c === 'string' ? escText(c) : write(c);
+  }
+  return `${xml}</${node.name}>`;
+};
+
+/**
+ * An element as compact XML (no declaration, no indentation), for the messages (ebRIM, VIHF): text and attribute
+ * values escaped, characters XML 1.0 forbids dropped; an element without children is self-closed. Namespace
+ * declarations are attributes of the tree (`xmlns:p`), written where they are given.
+ */
+export const writeXml = (node: XElement): string => write(node);
 
 interface FxpNode {
   [key: string]: FxpNode[] | Record<string, string> | string;
