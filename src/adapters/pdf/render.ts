@@ -37,6 +37,8 @@ interface Ctx {
   readonly font: PDFFont;
   readonly bold: PDFFont;
   readonly clean: (s: string) => string;
+  readonly widths: ReturnType<typeof measure>;
+  readonly boldWidths: ReturnType<typeof measure>;
   page: PDFPage;
   y: number;
 }
@@ -52,18 +54,45 @@ const ensure = (c: Ctx, h: number): void => {
   }
 };
 
-/** Splits text into lines that fit `width` at `size`. */
+/**
+ * Widths in font units (1/1000 em) with pdf-lib's own sum (glyph widths and kerning pairs, integers for the
+ * standard fonts, so exact): a line grown by a word is measured from the line's width, not again from its start.
+ * units(a + ' ' + w) = units(a) + kern(last of a, space) + units(' ' + w).
+ */
+const measure = (font: PDFFont): { readonly units: (s: string) => number; readonly kernBeforeSpace: (ch: string) => number } => {
+  const units = (s: string): number => font.widthOfTextAtSize(s, 1000);
+  const space = units(' ');
+  const kern = new Map<string, number>();
+  return {
+    units,
+    kernBeforeSpace: (ch) => {
+      let k = kern.get(ch);
+      if (k === undefined) {
+        k = units(`${ch} `) - units(ch) - space;
+        kern.set(ch, k);
+      }
+      return k;
+    },
+  };
+};
+
+/** Splits text into lines that fit `width` at `size` (the width pdf-lib's widthOfTextAtSize gives). */
 const wrap = (c: Ctx, text: string, width: number, size: number, font = c.font): string[] => {
   const words = c.clean(text).split(/\s+/).filter(Boolean);
+  const m = font === c.bold ? c.boldWidths : c.widths;
+  const scale = size / 1000;
   const lines: string[] = [];
   let line = '';
+  let units = 0;
   for (const w of words) {
-    const next = line ? `${line} ${w}` : w;
-    if (font.widthOfTextAtSize(next, size) <= width || !line) {
-      line = next;
+    const next = line ? units + m.kernBeforeSpace(line.charAt(line.length - 1)) + m.units(` ${w}`) : m.units(w);
+    if (next * scale <= width || !line) {
+      line = line ? `${line} ${w}` : w;
+      units = next;
     } else {
       lines.push(line);
       line = w;
+      units = m.units(w);
     }
   }
   if (line) {
@@ -146,7 +175,7 @@ export const renderReportPdf = async (report: LabReport, settings: CdaSettings, 
   doc.setModificationDate(when);
   const font = await doc.embedFont(StandardFonts.Helvetica);
   const bold = await doc.embedFont(StandardFonts.HelveticaBold);
-  const c: Ctx = { doc, font, bold, clean: encodable(font), page: doc.addPage(A4), y: A4[1] - MARGIN };
+  const c: Ctx = { doc, font, bold, clean: encodable(font), widths: measure(font), boldWidths: measure(bold), page: doc.addPage(A4), y: A4[1] - MARGIN };
 
   const lab = settings.lab;
   text(c, lab.name, { bold: true, size: 13 });
