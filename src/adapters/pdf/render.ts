@@ -3,7 +3,7 @@
  * laboratory, patient, prescriber, results table (value with unit, reference range, flag), comments,
  * validation, page numbers. Deterministic: dates in the PDF come from `at`, so the same input gives the same bytes.
  */
-import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import { beginText, endText, PDFDocument, setFontAndSize, setTextMatrix, showText, StandardFonts, rgb, type PDFFont, type PDFName, type PDFOperator, type PDFPage } from 'pdf-lib';
 import { chapterOf, humanDate, interpretationText, practitionerText, rangeText, valueText, type CdaSettings } from '../../core/cda/index.js';
 import type { Battery, LabReport, Observation } from '../../core/report/model.js';
 
@@ -32,6 +32,14 @@ const encodable = (font: PDFFont): ((s: string) => string) => {
       .join('');
 };
 
+/** The text state of one page: its font resource names, and whether a text object (BT) is open, with which font. */
+interface PageText {
+  readonly keys: Map<PDFFont, PDFName>;
+  open: boolean;
+  font?: PDFFont | undefined;
+  size?: number | undefined;
+}
+
 interface Ctx {
   readonly doc: PDFDocument;
   readonly font: PDFFont;
@@ -39,11 +47,53 @@ interface Ctx {
   readonly clean: (s: string) => string;
   readonly widths: ReturnType<typeof measure>;
   readonly boldWidths: ReturnType<typeof measure>;
+  readonly texts: Map<PDFPage, PageText>;
   page: PDFPage;
   y: number;
 }
 
+/**
+ * Draws one line of cleaned text at (x, y): what page.drawText draws, with fewer operators. Consecutive lines share
+ * one text object (BT … ET) and the font is set when it changes, with one font resource per font and page
+ * (drawText opens a text object in its own q … Q per line and adds a font resource per call).
+ */
+const show = (c: Ctx, page: PDFPage, line: string, x: number, y: number, size: number, font: PDFFont): void => {
+  let t = c.texts.get(page);
+  if (!t) {
+    t = { keys: new Map(), open: false };
+    c.texts.set(page, t);
+  }
+  const ops: PDFOperator[] = [];
+  if (!t.open) {
+    ops.push(beginText());
+    t.open = true;
+    t.font = undefined;
+  }
+  if (t.font !== font || t.size !== size) {
+    let key = t.keys.get(font);
+    if (!key) {
+      key = page.node.newFontDictionary(font.name, font.ref);
+      t.keys.set(font, key);
+    }
+    ops.push(setFontAndSize(key, size));
+    t.font = font;
+    t.size = size;
+  }
+  ops.push(setTextMatrix(1, 0, 0, 1, x, y), showText(font.encodeText(line)));
+  page.pushOperators(...ops);
+};
+
+/** Ends the page's open text object, before a graphic or the end of the page. */
+const endTextOf = (c: Ctx, page: PDFPage): void => {
+  const t = c.texts.get(page);
+  if (t?.open) {
+    page.pushOperators(endText());
+    t.open = false;
+  }
+};
+
 const newPage = (c: Ctx): void => {
+  endTextOf(c, c.page);
   c.page = c.doc.addPage(A4);
   c.y = A4[1] - MARGIN;
 };
@@ -106,7 +156,7 @@ const text = (c: Ctx, s: string, opts: { x?: number; size?: number; bold?: boole
   const font = opts.bold ? c.bold : c.font;
   for (const line of wrap(c, s, opts.width ?? A4[0] - 2 * MARGIN, size, font)) {
     ensure(c, size + 3);
-    c.page.drawText(line, { x: opts.x ?? MARGIN, y: c.y - size, size, font });
+    show(c, c.page, line, opts.x ?? MARGIN, c.y - size, size, font);
     c.y -= size + 3;
   }
 };
@@ -117,13 +167,14 @@ const row = (c: Ctx, cells: readonly string[], bold = false): void => {
   const h = Math.max(...wrapped.map((w) => w.length)) * (size + 2) + 3;
   ensure(c, h);
   wrapped.forEach((lines, i) =>
-    lines.forEach((l, k) => c.page.drawText(l, { x: COLS[i] ?? MARGIN, y: c.y - size - k * (size + 2), size, font: bold ? c.bold : c.font })),
+    lines.forEach((l, k) => show(c, c.page, l, COLS[i] ?? MARGIN, c.y - size - k * (size + 2), size, bold ? c.bold : c.font)),
   );
   c.y -= h;
 };
 
 const rule = (c: Ctx): void => {
   ensure(c, 6);
+  endTextOf(c, c.page);
   c.page.drawLine({ start: { x: MARGIN, y: c.y - 2 }, end: { x: A4[0] - MARGIN, y: c.y - 2 }, thickness: 0.5, color: rgb(0.6, 0.6, 0.6) });
   c.y -= 6;
 };
@@ -175,7 +226,7 @@ export const renderReportPdf = async (report: LabReport, settings: CdaSettings, 
   doc.setModificationDate(when);
   const font = await doc.embedFont(StandardFonts.Helvetica);
   const bold = await doc.embedFont(StandardFonts.HelveticaBold);
-  const c: Ctx = { doc, font, bold, clean: encodable(font), widths: measure(font), boldWidths: measure(bold), page: doc.addPage(A4), y: A4[1] - MARGIN };
+  const c: Ctx = { doc, font, bold, clean: encodable(font), widths: measure(font), boldWidths: measure(bold), texts: new Map(), page: doc.addPage(A4), y: A4[1] - MARGIN };
 
   const lab = settings.lab;
   text(c, lab.name, { bold: true, size: 13 });
@@ -227,10 +278,11 @@ export const renderReportPdf = async (report: LabReport, settings: CdaSettings, 
     text(c, `Biologiste responsable : ${practitionerText(report.responsibleBiologist)}`);
   }
 
+  endTextOf(c, c.page);
   const pages = doc.getPages();
   pages.forEach((page, i) => {
-    const footer = c.clean(`${lab.name} - dossier ${report.accessionNumber} - page ${i + 1} / ${pages.length}`);
-    page.drawText(footer, { x: MARGIN, y: 30, size: 7.5, font });
+    show(c, page, c.clean(`${lab.name} - dossier ${report.accessionNumber} - page ${i + 1} / ${pages.length}`), MARGIN, 30, 7.5, font);
+    endTextOf(c, page);
   });
   return doc.save({ useObjectStreams: false });
 };
