@@ -3,7 +3,8 @@
  * laboratory, patient, prescriber, results table (value with unit, reference range, flag), comments,
  * validation, page numbers. Deterministic: dates in the PDF come from `at`, so the same input gives the same bytes.
  */
-import { beginText, endText, PDFDocument, setFontAndSize, setTextMatrix, showText, StandardFonts, rgb, type PDFFont, type PDFName, type PDFOperator, type PDFPage } from 'pdf-lib';
+import { deflateSync } from 'node:zlib';
+import { beginText, endText, PDFArray, PDFContentStream, PDFDocument, PDFRef, setFontAndSize, setTextMatrix, showText, StandardFonts, rgb, type PDFFont, type PDFName, type PDFOperator, type PDFPage } from 'pdf-lib';
 import { chapterOf, humanDate, interpretationText, practitionerText, rangeText, valueText, type CdaSettings } from '../../core/cda/index.js';
 import type { Battery, LabReport, Observation } from '../../core/report/model.js';
 
@@ -214,6 +215,22 @@ const battery = (c: Ctx, b: Battery): void => {
   c.y -= 6;
 };
 
+/**
+ * Compresses the pages' content streams (Flate) with node:zlib, about 3× faster than pako, with which pdf-lib
+ * would deflate them when saving: each becomes a raw Flate stream of the same content. Called once drawing is done.
+ */
+const deflateContents = (doc: PDFDocument): void => {
+  for (const page of doc.getPages()) {
+    const contents = page.node.Contents();
+    for (const ref of contents instanceof PDFArray ? contents.asArray() : []) {
+      const stream = ref instanceof PDFRef ? doc.context.lookup(ref) : undefined;
+      if (ref instanceof PDFRef && stream instanceof PDFContentStream) {
+        doc.context.assign(ref, doc.context.stream(deflateSync(stream.getUnencodedContents()), { Filter: 'FlateDecode' }));
+      }
+    }
+  }
+};
+
 /** Renders the report; `at` (ISO 8601) is the PDF's creation and modification date. */
 export const renderReportPdf = async (report: LabReport, settings: CdaSettings, at: string): Promise<Uint8Array> => {
   const doc = await PDFDocument.create({ updateMetadata: false });
@@ -284,5 +301,6 @@ export const renderReportPdf = async (report: LabReport, settings: CdaSettings, 
     show(c, page, c.clean(`${lab.name} - dossier ${report.accessionNumber} - page ${i + 1} / ${pages.length}`), MARGIN, 30, 7.5, font);
     endTextOf(c, page);
   });
+  deflateContents(doc);
   return doc.save({ useObjectStreams: false });
 };
