@@ -1,9 +1,14 @@
-/** writeXml: the compact writer of the ebRIM and VIHF messages — escaping, forbidden characters, and xmldom's bytes. */
+/**
+ * The two writers of the small tree: writeXml (ebRIM, VIHF: compact, xmldom's bytes) and serialize (the CDA:
+ * indented, fast-xml-parser XMLBuilder's bytes) — escaping, forbidden characters, and the bytes of the library each
+ * replaces, on any tree.
+ */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { DOMImplementation, DOMParser, XMLSerializer, type Document } from '@xmldom/xmldom';
-import { el, writeXml, xmlSafe } from '../../../src/core/cda/xml.js';
+import { XMLBuilder } from 'fast-xml-parser';
+import { el, serialize, writeXml, xmlSafe, type XElement, type XNode } from '../../../src/core/cda/xml.js';
 
 const strictParse = (xml: string): Document => new DOMParser({ onError: (level, msg) => {
   if (level !== 'warning') {
@@ -50,5 +55,49 @@ describe('writeXml', () => {
         assert.equal(xml, new XMLSerializer().serializeToString(r));
       }
     }), { numRuns: 300 });
+  });
+});
+
+/** What the CDA was serialised with before: fast-xml-parser's XMLBuilder on the same tree, the same options. */
+interface FxpNode {
+  [key: string]: FxpNode[] | Record<string, string> | string;
+}
+const toFxp = (node: XNode): FxpNode => {
+  if (typeof node === 'string') {
+    return { '#text': xmlSafe(node) };
+  }
+  const out: FxpNode = { [node.name]: node.children.map(toFxp) };
+  if (node.attrs.length > 0) {
+    out[':@'] = Object.fromEntries(node.attrs.map(([k, v]) => [`@_${k}`, xmlSafe(v)]));
+  }
+  return out;
+};
+const fxp = new XMLBuilder({ preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: '@_', format: true, indentBy: '  ', suppressEmptyNode: true, processEntities: true });
+const fxpSerialize = (root: XElement): string =>
+  `${fxp.build([{ '?xml': [{ '#text': '' }], ':@': { '@_version': '1.0', '@_encoding': 'UTF-8' } }, toFxp(root)]).trimEnd()}\n`;
+
+describe('serialize (the CDA)', () => {
+  const special = fc.constantFrom('&', '<', '>', '"', "'", '/>', '</', '\n', '\u0001', '\uD800', 'é', ' ', '');
+  const text = fc.string({ unit: fc.oneof(special, fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })), maxLength: 12 });
+  const tree = fc.letrec<{ node: XNode; element: XElement }>((tie) => ({
+    node: fc.oneof({ depthSize: 'small' }, text, tie('element')),
+    element: fc.record({
+      name: fc.constantFrom('a', 'lab:b', 'content', 'br'),
+      attrs: fc.array(fc.tuple(fc.constantFrom('x', 'y', 'xsi:type'), text), { maxLength: 2 }),
+      children: fc.array(tie('node'), { maxLength: 4 }),
+    }).map(({ name, attrs, children }) => el(name, Object.fromEntries(attrs), ...children)),
+  }));
+
+  it('gives the bytes XMLBuilder gave, for any tree (mixed content, empty text, markup in values)', () => {
+    fc.assert(fc.property(tree.element, (root) => {
+      assert.equal(serialize(root), fxpSerialize(root));
+    }), { numRuns: 500 });
+  });
+
+  it('indents elements, keeps text inline, self-closes empty elements, puts mixed content on its own lines', () => {
+    const root = el('r', { a: "it's" }, el('t', {}, 'x<y'), el('e'), el('m', {}, 'text', el('br'), 'more'), el('n', {}, 'a', el('br')));
+    assert.equal(serialize(root), fxpSerialize(root));
+    assert.equal(serialize(root), '<?xml version="1.0" encoding="UTF-8"?>\n<r a="it&apos;s">\n  <t>x&lt;y</t>\n  <e/>'
+      + '\n  <m>\n    text\n    <br/>\n    more\n  </m>\n  <n>a\n    <br/>\n  </n>\n</r>\n');
   });
 });
