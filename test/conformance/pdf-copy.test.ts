@@ -6,7 +6,7 @@ import path from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { PDFDocument } from 'pdf-lib';
+import { PDFDict, PDFDocument, PDFName } from 'pdf-lib';
 import { renderReportPdf } from '../../src/adapters/pdf/render.js';
 import { buildCrBio } from '../../src/core/cda/index.js';
 import { checkCrBio } from '../../src/core/cda/rules.js';
@@ -89,8 +89,12 @@ describe('PDF copy (pdf-lib)', () => {
       ...base,
       batteries: Array.from({ length: 40 }, (_, i) => ({ ...base.batteries[0]!, code: { ...base.batteries[0]!.code, display: `Glycémie ${i + 1} ≥ 中` } })),
     };
-    const pages = await pageTexts(await renderReportPdf(many, testSettings, '2024-03-06T11:10:00+01:00'));
+    const bytes = await renderReportPdf(many, testSettings, '2024-03-06T11:10:00+01:00');
+    const pages = await pageTexts(bytes);
     assert.ok(pages.length >= 3, `${pages.length} pages`);
+    // One font resource per font and page (Helvetica, Helvetica-Bold), not one per line drawn.
+    const pdf = await PDFDocument.load(bytes);
+    pdf.getPages().forEach((page) => assert.ok((page.node.Resources()?.lookup(PDFName.of('Font'), PDFDict)?.keys().length ?? 0) <= 2));
     pages.forEach((p, i) => assert.ok(p.includes(`page ${i + 1} / ${pages.length}`)));
     assert.ok(pages.join('\n').includes('Glycémie 40 >= ?'));
   });

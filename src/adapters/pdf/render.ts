@@ -3,7 +3,8 @@
  * laboratory, patient, prescriber, results table (value with unit, reference range, flag), comments,
  * validation, page numbers. Deterministic: dates in the PDF come from `at`, so the same input gives the same bytes.
  */
-import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import { deflateSync } from 'node:zlib';
+import { beginText, endText, PDFArray, PDFContentStream, PDFDocument, PDFRef, setFontAndSize, setTextMatrix, showText, StandardFonts, rgb, type PDFFont, type PDFName, type PDFOperator, type PDFPage } from 'pdf-lib';
 import { chapterOf, humanDate, interpretationText, practitionerText, rangeText, valueText, type CdaSettings } from '../../core/cda/index.js';
 import type { Battery, LabReport, Observation } from '../../core/report/model.js';
 
@@ -32,16 +33,68 @@ const encodable = (font: PDFFont): ((s: string) => string) => {
       .join('');
 };
 
+/** The text state of one page: its font resource names, and whether a text object (BT) is open, with which font. */
+interface PageText {
+  readonly keys: Map<PDFFont, PDFName>;
+  open: boolean;
+  font?: PDFFont | undefined;
+  size?: number | undefined;
+}
+
 interface Ctx {
   readonly doc: PDFDocument;
   readonly font: PDFFont;
   readonly bold: PDFFont;
   readonly clean: (s: string) => string;
+  readonly widths: ReturnType<typeof measure>;
+  readonly boldWidths: ReturnType<typeof measure>;
+  readonly texts: Map<PDFPage, PageText>;
   page: PDFPage;
   y: number;
 }
 
+/**
+ * Draws one line of cleaned text at (x, y): what page.drawText draws, with fewer operators. Consecutive lines share
+ * one text object (BT … ET) and the font is set when it changes, with one font resource per font and page
+ * (drawText opens a text object in its own q … Q per line and adds a font resource per call).
+ */
+const show = (c: Ctx, page: PDFPage, line: string, x: number, y: number, size: number, font: PDFFont): void => {
+  let t = c.texts.get(page);
+  if (!t) {
+    t = { keys: new Map(), open: false };
+    c.texts.set(page, t);
+  }
+  const ops: PDFOperator[] = [];
+  if (!t.open) {
+    ops.push(beginText());
+    t.open = true;
+    t.font = undefined;
+  }
+  if (t.font !== font || t.size !== size) {
+    let key = t.keys.get(font);
+    if (!key) {
+      key = page.node.newFontDictionary(font.name, font.ref);
+      t.keys.set(font, key);
+    }
+    ops.push(setFontAndSize(key, size));
+    t.font = font;
+    t.size = size;
+  }
+  ops.push(setTextMatrix(1, 0, 0, 1, x, y), showText(font.encodeText(line)));
+  page.pushOperators(...ops);
+};
+
+/** Ends the page's open text object, before a graphic or the end of the page. */
+const endTextOf = (c: Ctx, page: PDFPage): void => {
+  const t = c.texts.get(page);
+  if (t?.open) {
+    page.pushOperators(endText());
+    t.open = false;
+  }
+};
+
 const newPage = (c: Ctx): void => {
+  endTextOf(c, c.page);
   c.page = c.doc.addPage(A4);
   c.y = A4[1] - MARGIN;
 };
@@ -52,18 +105,45 @@ const ensure = (c: Ctx, h: number): void => {
   }
 };
 
-/** Splits text into lines that fit `width` at `size`. */
+/**
+ * Widths in font units (1/1000 em) with pdf-lib's own sum (glyph widths and kerning pairs, integers for the
+ * standard fonts, so exact): a line grown by a word is measured from the line's width, not again from its start.
+ * units(a + ' ' + w) = units(a) + kern(last of a, space) + units(' ' + w).
+ */
+const measure = (font: PDFFont): { readonly units: (s: string) => number; readonly kernBeforeSpace: (ch: string) => number } => {
+  const units = (s: string): number => font.widthOfTextAtSize(s, 1000);
+  const space = units(' ');
+  const kern = new Map<string, number>();
+  return {
+    units,
+    kernBeforeSpace: (ch) => {
+      let k = kern.get(ch);
+      if (k === undefined) {
+        k = units(`${ch} `) - units(ch) - space;
+        kern.set(ch, k);
+      }
+      return k;
+    },
+  };
+};
+
+/** Splits text into lines that fit `width` at `size` (the width pdf-lib's widthOfTextAtSize gives). */
 const wrap = (c: Ctx, text: string, width: number, size: number, font = c.font): string[] => {
   const words = c.clean(text).split(/\s+/).filter(Boolean);
+  const m = font === c.bold ? c.boldWidths : c.widths;
+  const scale = size / 1000;
   const lines: string[] = [];
   let line = '';
+  let units = 0;
   for (const w of words) {
-    const next = line ? `${line} ${w}` : w;
-    if (font.widthOfTextAtSize(next, size) <= width || !line) {
-      line = next;
+    const next = line ? units + m.kernBeforeSpace(line.charAt(line.length - 1)) + m.units(` ${w}`) : m.units(w);
+    if (next * scale <= width || !line) {
+      line = line ? `${line} ${w}` : w;
+      units = next;
     } else {
       lines.push(line);
       line = w;
+      units = m.units(w);
     }
   }
   if (line) {
@@ -77,7 +157,7 @@ const text = (c: Ctx, s: string, opts: { x?: number; size?: number; bold?: boole
   const font = opts.bold ? c.bold : c.font;
   for (const line of wrap(c, s, opts.width ?? A4[0] - 2 * MARGIN, size, font)) {
     ensure(c, size + 3);
-    c.page.drawText(line, { x: opts.x ?? MARGIN, y: c.y - size, size, font });
+    show(c, c.page, line, opts.x ?? MARGIN, c.y - size, size, font);
     c.y -= size + 3;
   }
 };
@@ -88,13 +168,14 @@ const row = (c: Ctx, cells: readonly string[], bold = false): void => {
   const h = Math.max(...wrapped.map((w) => w.length)) * (size + 2) + 3;
   ensure(c, h);
   wrapped.forEach((lines, i) =>
-    lines.forEach((l, k) => c.page.drawText(l, { x: COLS[i] ?? MARGIN, y: c.y - size - k * (size + 2), size, font: bold ? c.bold : c.font })),
+    lines.forEach((l, k) => show(c, c.page, l, COLS[i] ?? MARGIN, c.y - size - k * (size + 2), size, bold ? c.bold : c.font)),
   );
   c.y -= h;
 };
 
 const rule = (c: Ctx): void => {
   ensure(c, 6);
+  endTextOf(c, c.page);
   c.page.drawLine({ start: { x: MARGIN, y: c.y - 2 }, end: { x: A4[0] - MARGIN, y: c.y - 2 }, thickness: 0.5, color: rgb(0.6, 0.6, 0.6) });
   c.y -= 6;
 };
@@ -134,6 +215,22 @@ const battery = (c: Ctx, b: Battery): void => {
   c.y -= 6;
 };
 
+/**
+ * Compresses the pages' content streams (Flate) with node:zlib, about 3× faster than pako, with which pdf-lib
+ * would deflate them when saving: each becomes a raw Flate stream of the same content. Called once drawing is done.
+ */
+const deflateContents = (doc: PDFDocument): void => {
+  for (const page of doc.getPages()) {
+    const contents = page.node.Contents();
+    for (const ref of contents instanceof PDFArray ? contents.asArray() : []) {
+      const stream = ref instanceof PDFRef ? doc.context.lookup(ref) : undefined;
+      if (ref instanceof PDFRef && stream instanceof PDFContentStream) {
+        doc.context.assign(ref, doc.context.stream(deflateSync(stream.getUnencodedContents()), { Filter: 'FlateDecode' }));
+      }
+    }
+  }
+};
+
 /** Renders the report; `at` (ISO 8601) is the PDF's creation and modification date. */
 export const renderReportPdf = async (report: LabReport, settings: CdaSettings, at: string): Promise<Uint8Array> => {
   const doc = await PDFDocument.create({ updateMetadata: false });
@@ -146,7 +243,7 @@ export const renderReportPdf = async (report: LabReport, settings: CdaSettings, 
   doc.setModificationDate(when);
   const font = await doc.embedFont(StandardFonts.Helvetica);
   const bold = await doc.embedFont(StandardFonts.HelveticaBold);
-  const c: Ctx = { doc, font, bold, clean: encodable(font), page: doc.addPage(A4), y: A4[1] - MARGIN };
+  const c: Ctx = { doc, font, bold, clean: encodable(font), widths: measure(font), boldWidths: measure(bold), texts: new Map(), page: doc.addPage(A4), y: A4[1] - MARGIN };
 
   const lab = settings.lab;
   text(c, lab.name, { bold: true, size: 13 });
@@ -198,10 +295,12 @@ export const renderReportPdf = async (report: LabReport, settings: CdaSettings, 
     text(c, `Biologiste responsable : ${practitionerText(report.responsibleBiologist)}`);
   }
 
+  endTextOf(c, c.page);
   const pages = doc.getPages();
   pages.forEach((page, i) => {
-    const footer = c.clean(`${lab.name} - dossier ${report.accessionNumber} - page ${i + 1} / ${pages.length}`);
-    page.drawText(footer, { x: MARGIN, y: 30, size: 7.5, font });
+    show(c, page, c.clean(`${lab.name} - dossier ${report.accessionNumber} - page ${i + 1} / ${pages.length}`), MARGIN, 30, 7.5, font);
+    endTextOf(c, page);
   });
+  deflateContents(doc);
   return doc.save({ useObjectStreams: false });
 };

@@ -4,8 +4,8 @@
  * HL7V2-IG mapping.md example; DRIMbox dmp/vihf). Carried in the WS-Security header of every DMP request.
  */
 import { GatewayError } from '../../core/errors/index.js';
+import { el, writeXml, type XElement } from '../../core/cda/xml.js';
 import { NS } from '../../core/xds/constants.js';
-import { newDocument, serialize, type XmlBuilder } from '../../core/xds/dom.js';
 import { ALG, digestUri, preparedSigner, signatureUri, type DigestName } from './algorithms.js';
 import { canonicalize, DSIG_NS, signatureValueOf, signedInfoXml } from './dsig.js';
 import { digestBase64, type CertificateIdentity } from './keystore.js';
@@ -45,44 +45,37 @@ export interface VihfRequest {
   readonly patientIns: { readonly value: string; readonly oid: string };
 }
 
-const SAML = NS.saml;
+const attribute = (name: string, value: string): XElement =>
+  el('saml2:Attribute', { Name: name }, el('saml2:AttributeValue', {}, value));
 
-const attribute = (b: XmlBuilder, name: string, value: string): ReturnType<XmlBuilder['el']> =>
-  b.el(SAML, 'saml2:Attribute', { Name: name }, b.el(SAML, 'saml2:AttributeValue', {}, value));
-
-const codedAttribute = (b: XmlBuilder, name: string, element: string, codes: readonly VihfCode[], codeSystemName?: string): ReturnType<XmlBuilder['el']> =>
-  b.el(SAML, 'saml2:Attribute', { Name: name }, ...codes.map((c) => b.el(SAML, 'saml2:AttributeValue', {},
-    b.el(NS.hl7, element, { 'xsi:type': 'CE', code: c.code, codeSystem: c.codeSystem, codeSystemName, displayName: c.displayName }))));
+const codedAttribute = (name: string, element: string, codes: readonly VihfCode[], codeSystemName?: string): XElement =>
+  el('saml2:Attribute', { Name: name }, codes.map((c) => el('saml2:AttributeValue', {},
+    el(element, { 'xsi:type': 'CE', code: c.code, codeSystem: c.codeSystem, codeSystemName, displayName: c.displayName }))));
 
 /** The unsigned assertion. Pure given its inputs. */
 export const buildVihfAssertion = (cert: CertificateIdentity, s: VihfSettings, r: VihfRequest): string => {
-  const b = newDocument(SAML, 'saml2:Assertion', { saml2: SAML, xsi: NS.xsi, '': NS.hl7 });
   const instant = r.issueInstant.toISOString();
-  const root = b.root;
-  root.setAttribute('ID', r.assertionId);
-  root.setAttribute('IssueInstant', instant);
-  root.setAttribute('Version', '2.0');
-  root.appendChild(b.el(SAML, 'saml2:Issuer', { Format: 'urn:oasis:names:tc:SAML:1.1:nameid-format:X509SubjectName' }, cert.subjectDn));
-  root.appendChild(b.el(SAML, 'saml2:Subject', {}, b.el(SAML, 'saml2:NameID', { Format: 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified' }, s.nameId)));
-  root.appendChild(b.el(SAML, 'saml2:AuthnStatement', { AuthnInstant: instant },
-    b.el(SAML, 'saml2:AuthnContext', {}, b.el(SAML, 'saml2:AuthnContextClassRef', {}, s.authnContextClassRef))));
   const ins = `${r.patientIns.value}^^^&${r.patientIns.oid}&ISO^NH`;
-  root.appendChild(b.el(SAML, 'saml2:AttributeStatement', {},
-    attribute(b, 'VIHF_Version', s.version),
-    attribute(b, 'Authentification_Mode', s.authenticationMode),
-    attribute(b, 'Identifiant_Structure', s.structureId),
-    attribute(b, 'Secteur_Activite', s.sectorOfActivity),
-    attribute(b, 'urn:oasis:names:tc:xspa:1.0:subject:subject-id', s.subjectName),
-    codedAttribute(b, 'urn:oasis:names:tc:xacml:2.0:subject:role', 'Role', s.roles),
-    codedAttribute(b, 'urn:oasis:names:tc:xspa:1.0:subject:purposeofuse', 'PurposeOfUse',
-      [{ code: 'normal', codeSystem: '1.2.250.1.213.1.1.4.248', displayName: 'Accès normal' }], 'mode acces VIHF 1.0'),
-    attribute(b, 'urn:oasis:names:tc:xacml:2.0:resource:resource-id', ins),
-    attribute(b, 'Ressource_URN', 'urn:dmp'),
-    attribute(b, 'LPS_Nom', s.lpsName),
-    attribute(b, 'LPS_Version', s.lpsVersion),
-    attribute(b, 'LPS_ID_HOMOLOGATION_DMP', s.lpsHomologation),
-    s.lpsId ? attribute(b, 'LPS_ID', s.lpsId) : undefined));
-  return serialize(root);
+  return writeXml(el('saml2:Assertion', { 'xmlns:saml2': NS.saml, 'xmlns:xsi': NS.xsi, xmlns: NS.hl7, ID: r.assertionId, IssueInstant: instant, Version: '2.0' },
+    el('saml2:Issuer', { Format: 'urn:oasis:names:tc:SAML:1.1:nameid-format:X509SubjectName' }, cert.subjectDn),
+    el('saml2:Subject', {}, el('saml2:NameID', { Format: 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified' }, s.nameId)),
+    el('saml2:AuthnStatement', { AuthnInstant: instant },
+      el('saml2:AuthnContext', {}, el('saml2:AuthnContextClassRef', {}, s.authnContextClassRef))),
+    el('saml2:AttributeStatement', {},
+      attribute('VIHF_Version', s.version),
+      attribute('Authentification_Mode', s.authenticationMode),
+      attribute('Identifiant_Structure', s.structureId),
+      attribute('Secteur_Activite', s.sectorOfActivity),
+      attribute('urn:oasis:names:tc:xspa:1.0:subject:subject-id', s.subjectName),
+      codedAttribute('urn:oasis:names:tc:xacml:2.0:subject:role', 'Role', s.roles),
+      codedAttribute('urn:oasis:names:tc:xspa:1.0:subject:purposeofuse', 'PurposeOfUse',
+        [{ code: 'normal', codeSystem: '1.2.250.1.213.1.1.4.248', displayName: 'Accès normal' }], 'mode acces VIHF 1.0'),
+      attribute('urn:oasis:names:tc:xacml:2.0:resource:resource-id', ins),
+      attribute('Ressource_URN', 'urn:dmp'),
+      attribute('LPS_Nom', s.lpsName),
+      attribute('LPS_Version', s.lpsVersion),
+      attribute('LPS_ID_HOMOLOGATION_DMP', s.lpsHomologation),
+      s.lpsId ? attribute('LPS_ID', s.lpsId) : undefined)));
 };
 
 const ISSUER_END = '</saml2:Issuer>';

@@ -1,10 +1,9 @@
 /**
- * A small immutable XML tree and its serialisation through fast-xml-parser's XMLBuilder (never string
- * concatenation: the builder escapes text and attribute values). Attribute order is the order given, so the
- * same tree always gives the same bytes.
+ * A small immutable XML tree and two serialisations that escape text and attribute values (never string
+ * concatenation of raw values) and drop the characters XML 1.0 forbids: `serialize`, indented, for the CDA, and
+ * `writeXml`, compact, for the XDS messages (ebRIM, VIHF). Attribute order is the order given, so the same tree
+ * always gives the same bytes.
  */
-import { XMLBuilder } from 'fast-xml-parser';
-
 export type XAttrs = Readonly<Record<string, string | number | undefined>>;
 
 export interface XElement {
@@ -31,13 +30,16 @@ const flatten = (children: readonly Child[], out: XNode[]): XNode[] => {
 };
 
 /** An element; attributes whose value is undefined are left out; children may be nested lists or falsy. */
-export const el = (name: string, attrs: XAttrs = {}, ...children: Child[]): XElement => ({
-  name,
-  attrs: Object.entries(attrs)
-    .filter((e): e is [string, string | number] => e[1] !== undefined)
-    .map(([k, v]) => [k, String(v)] as const),
-  children: flatten(children, []),
-});
+export const el = (name: string, attrs: XAttrs = {}, ...children: Child[]): XElement => {
+  const list: (readonly [string, string])[] = [];
+  for (const k in attrs) {
+    const v = attrs[k];
+    if (v !== undefined) {
+      list.push([k, String(v)]);
+    }
+  }
+  return { name, attrs: list, children: flatten(children, []) };
+};
 
 /** Text content of an element, in one child. */
 export const txt = (name: string, text: string | undefined, attrs: XAttrs = {}): XElement | undefined =>
@@ -53,37 +55,79 @@ export const lineOfNonXmlChar = (s: string): number | undefined => {
   return i < 0 ? undefined : s.slice(0, i).split('\n').length;
 };
 
-interface FxpNode {
-  [key: string]: FxpNode[] | Record<string, string> | string;
-}
+const ENTITY: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\t': '&#9;', '\n': '&#10;', '\r': '&#13;' };
+const entity = (c: string): string => ENTITY[c] ?? c;
+const TEXT_SPECIAL = /[&<>]/g;
+/** Tab, LF and CR as references too: a parser would normalise them to spaces in an attribute value. */
+const ATTR_SPECIAL = /[&<>"\t\n\r]/g;
+// eslint-disable-next-line no-control-regex
+const ANY_NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
+const safe = (s: string): string => (ANY_NOT_XML.test(s) ? xmlSafe(s) : s);
+const escText = (s: string): string => safe(s).replace(TEXT_SPECIAL, entity);
+const escAttr = (s: string): string => safe(s).replace(ATTR_SPECIAL, entity);
 
-const toFxp = (node: XNode): FxpNode => {
-  if (typeof node === 'string') {
-    return { '#text': xmlSafe(node) };
+const write = (node: XElement): string => {
+  let xml = `<${node.name}`;
+  for (const [k, v] of node.attrs) {
+    xml += ` ${k}="${escAttr(v)}"`;
   }
-  const out: FxpNode = { [node.name]: node.children.map(toFxp) };
-  if (node.attrs.length > 0) {
-    const attrs: Record<string, string> = {};
-    for (const [k, v] of node.attrs) {
-      attrs[`@_${k}`] = xmlSafe(v);
+  if (node.children.length === 0) {
+    return `${xml}/>`;
+  }
+  xml += '>';
+  for (const c of node.children) {
+    xml += typeof c === 'string' ? escText(c) : write(c);
+  }
+  return `${xml}</${node.name}>`;
+};
+
+/**
+ * An element as compact XML (no declaration, no indentation), for the messages (ebRIM, VIHF): text and attribute
+ * values escaped, characters XML 1.0 forbids dropped; an element without children is self-closed. Namespace
+ * declarations are attributes of the tree (`xmlns:p`), written where they are given.
+ */
+export const writeXml = (node: XElement): string => write(node);
+
+const FXP_ENTITY: Readonly<Record<string, string>> = { '&': '&amp;', '>': '&gt;', '<': '&lt;', "'": '&apos;', '"': '&quot;' };
+const fxpEntity = (c: string): string => FXP_ENTITY[c] ?? c;
+const FXP_SPECIAL = /[&<>'"]/g;
+const fxpEscape = (s: string): string => safe(s).replace(FXP_SPECIAL, fxpEntity);
+
+/**
+ * The children of an element at `indent` ("\n" + two spaces per level), as fast-xml-parser's XMLBuilder writes
+ * them (preserveOrder, format, suppressEmptyNode, processEntities; src/orderedJs2Xml.js, arrToStr), which the CDA
+ * was written with: the same bytes, several times faster. Text after an element starts a new line; an element
+ * whose content ends with a tag closes on its own line; one whose content holds a tag but ends with text has it
+ * on lines of its own.
+ */
+const indented = (children: readonly XNode[], indent: string): string => {
+  const inner = `${indent}  `;
+  let xml = '';
+  let afterTag = false;
+  for (const c of children) {
+    if (typeof c === 'string') {
+      xml += afterTag ? indent + fxpEscape(c) : fxpEscape(c);
+      afterTag = false;
+      continue;
     }
-    out[':@'] = attrs;
+    let start = `${indent}<${c.name}`;
+    for (const [k, v] of c.attrs) {
+      start += ` ${k}="${fxpEscape(v)}"`;
+    }
+    const content = indented(c.children, inner);
+    if (content === '') {
+      xml += `${start}/>`;
+    } else if (content.endsWith('>')) {
+      xml += `${start}>${content}${indent}</${c.name}>`;
+    } else if (content.includes('/>') || content.includes('</')) {
+      xml += `${start}>${inner}${content}${indent}</${c.name}>`;
+    } else {
+      xml += `${start}>${content}</${c.name}>`;
+    }
+    afterTag = true;
   }
-  return out;
+  return xml;
 };
 
-const builder = new XMLBuilder({
-  preserveOrder: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  format: true,
-  indentBy: '  ',
-  suppressEmptyNode: true,
-  processEntities: true,
-});
-
-/** Serialises a document: XML declaration, then the root element. */
-export const serialize = (root: XElement): string => {
-  const decl: FxpNode = { '?xml': [{ '#text': '' }], ':@': { '@_version': '1.0', '@_encoding': 'UTF-8' } };
-  return `${builder.build([decl, toFxp(root)]).trimEnd()}\n`;
-};
+/** Serialises a document: XML declaration, then the root element, indented. */
+export const serialize = (root: XElement): string => `${`<?xml version="1.0" encoding="UTF-8"?>${indented([root], '\n')}`.trimEnd()}\n`;

@@ -1,5 +1,5 @@
-/** Small DOM helpers over @xmldom/xmldom, used by the XDS builders (parsing the CDA header, writing ebRIM). */
-import { DOMImplementation, DOMParser, XMLSerializer, type Document, type Element } from '@xmldom/xmldom';
+/** Small DOM helpers over @xmldom/xmldom for reading XML (the CDA header, the DMP's answers). */
+import { DOMParser, type Document, type Element } from '@xmldom/xmldom';
 
 /** Parses XML; throws with the parser's message on a well-formedness error. */
 export const parseXml = (xml: string): Document => new DOMParser({ onError: (level, msg) => {
@@ -7,8 +7,6 @@ export const parseXml = (xml: string): Document => new DOMParser({ onError: (lev
     throw new Error(`XML is not well-formed: ${msg.split('\n')[0] ?? ''}`);
   }
 } }).parseFromString(xml, 'text/xml');
-
-export const serialize = (node: Document | Element): string => new XMLSerializer().serializeToString(node);
 
 export const childrenNs = (el: Element | null | undefined, ns: string, local: string): Element[] => {
   const out: Element[] = [];
@@ -48,34 +46,4 @@ export const attr = (el: Element | null | undefined, name: string): string | und
 export const text = (el: Element | null | undefined): string | undefined => {
   const t = el?.textContent?.trim();
   return t ? t : undefined;
-};
-
-/** A document builder: `el(ns, 'p:name', attrs, ...children)`. Attributes with undefined values are left out. */
-export interface XmlBuilder {
-  readonly doc: Document;
-  el(ns: string, qname: string, attrs?: Readonly<Record<string, string | undefined>>, ...children: readonly (Element | string | undefined)[]): Element;
-}
-
-export const newDocument = (ns: string, qname: string, namespaces: Readonly<Record<string, string>>): XmlBuilder & { root: Element } => {
-  const doc = new DOMImplementation().createDocument(ns, qname, null);
-  const root = doc.documentElement as Element;
-  for (const [prefix, uri] of Object.entries(namespaces)) {
-    root.setAttributeNS('http://www.w3.org/2000/xmlns/', prefix === '' ? 'xmlns' : `xmlns:${prefix}`, uri);
-  }
-  const el: XmlBuilder['el'] = (elNs, elQname, attrs = {}, ...children) => {
-    const e = doc.createElementNS(elNs, elQname);
-    for (const [k, v] of Object.entries(attrs)) {
-      if (v !== undefined) {
-        e.setAttribute(k, v);
-      }
-    }
-    for (const c of children) {
-      if (c === undefined) {
-        continue;
-      }
-      e.appendChild(typeof c === 'string' ? doc.createTextNode(c) : c);
-    }
-    return e;
-  };
-  return { doc, root, el };
 };

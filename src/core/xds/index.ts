@@ -4,6 +4,6 @@ export * from './hl7v2.js';
 export * from './metadata.js';
 export * from './ebrim.js';
 export * from './visibility.js';
-export { parseXml, serialize } from './dom.js';
+export { parseXml } from './dom.js';
 export * from './answer.js';
 export * from './mhd.js';
