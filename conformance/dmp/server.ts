@@ -13,6 +13,7 @@ import type { TLSSocket } from 'node:tls';
 import { CdaSchema, loadJdv } from './cda-check.js';
 import { readSubmission } from './ebrim-read.js';
 import { handleMhd } from './mhd.js';
+import { findDocumentReferences } from './mhd-search.js';
 import { readMultipart } from './mime.js';
 import { checkSubmission, type RuleContext } from './rules.js';
 import { mtomAnswer, queryResponse, registryResponse, soapFault } from './soap-out.js';
@@ -264,8 +265,8 @@ export const startDmpSimulator = async (o: DmpSimulatorOptions): Promise<DmpSimu
       send(res, 200, 'application/json', JSON.stringify({ withoutDmp: [...unknownPatients] }));
       return;
     }
-    const route = /\/repository\/?$/.test(path) ? 'iti41' : /\/registry\/?$/.test(path) ? 'iti18' : /\/fhir\/?$/.test(path) ? 'iti65' : undefined;
-    if (req.method !== 'POST' || !route) {
+    const route = /\/repository\/?$/.test(path) ? 'iti41' : /\/registry\/?$/.test(path) ? 'iti18' : /\/fhir\/?$/.test(path) ? 'iti65' : /\/fhir\/DocumentReference\/?$/.test(path) ? 'iti67' : undefined;
+    if (!route || req.method !== (route === 'iti67' ? 'GET' : 'POST')) {
       send(res, 404, 'text/plain', 'not found');
       return;
     }
@@ -279,6 +280,19 @@ export const startDmpSimulator = async (o: DmpSimulatorOptions): Promise<DmpSimu
     if (fault?.kind === 'timeout') {
       await readBody(req);
       hold(res);
+      return;
+    }
+    if (route === 'iti67') {
+      if (fault?.kind === 'lost_answer') {
+        hold(res);
+        return;
+      }
+      if (fault?.kind === 'xds') {
+        send(res, 500, 'application/fhir+json', JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception', diagnostics: `${fault.errorCode ?? 'XDSRegistryError'}: ${fault.codeContext ?? 'injected fault'}` }] }));
+        return;
+      }
+      const search = findDocumentReferences(new URL(req.url ?? '/', 'https://sim').searchParams, store, `https://${req.headers.host ?? 'sim'}${path.replace(/\/DocumentReference\/?$/, '')}`);
+      send(res, search.status, 'application/fhir+json', JSON.stringify(search.body));
       return;
     }
     if (route === 'iti65') {

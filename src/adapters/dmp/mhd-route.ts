@@ -100,9 +100,34 @@ export class MhdDmpRoute implements DmpRoute {
     return { kind: 'uncertain', code: 'DMP_NO_ANSWER', message: `Sent, but no usable answer (${why || 'timeout'}); reconcile before resending.` };
   }
 
-  /** MHD has no registry query in this draft route: ITI-67 is not implemented, so the lookup says "unknown". */
-  findByUniqueId(_uniqueId: string, _ins: string): Promise<RegistryLookup> {
-    return Promise.reject(new GatewayError('DMP_NOT_CONFIGURED', 'The MHD route has no registry query (ITI-67 not implemented); reconcile through the XDS route.'));
+  /**
+   * ITI-67 Find Document References by uniqueId (masterIdentifier) for the patient's INS, current or superseded
+   * (MHD ITI-67 §2:3.67.4.1.2: patient.identifier and status are required). `ins` in CX form (value^^^&oid&ISO).
+   * Throws GatewayError with a catalogue code when there is no usable answer (the send then stays uncertain).
+   */
+  async findByUniqueId(uniqueId: string, ins: string): Promise<RegistryLookup> {
+    const cx = /^([0-9AB]{15})\^\^\^&([0-9.]+)&ISO/i.exec(ins.trim());
+    if (!cx) {
+      throw new GatewayError('DMP_METADATA_INVALID', 'The registry query needs the patient INS with its authority (value^^^&oid&ISO).');
+    }
+    let bundle: { entry?: { resource?: { resourceType?: string; id?: string; masterIdentifier?: { value?: string }; status?: string } }[] };
+    try {
+      await this.o.beforeRequest?.();
+      bundle = (await this.client.search({
+        resourceType: 'DocumentReference',
+        searchParams: { 'patient.identifier': `urn:oid:${cx[2] ?? ''}|${cx[1] ?? ''}`, identifier: `urn:ietf:rfc:3986|urn:oid:${uniqueId}`, status: 'current,superseded' },
+        options: { dispatcher: this.dispatcher, signal: AbortSignal.timeout(this.o.timeoutMs) },
+      })) as typeof bundle;
+    } catch (e) {
+      const o = this.classify(e as FhirError);
+      throw new GatewayError(o.kind === 'delivered' ? 'DMP_ANSWER_UNREADABLE' : o.code, `Registry query (ITI-67): ${o.kind === 'delivered' ? 'no usable answer' : o.message}`);
+    }
+    const matches = (bundle.entry ?? []).map((e) => e.resource).filter((r) => r?.resourceType === 'DocumentReference' && r.masterIdentifier?.value === `urn:oid:${uniqueId}`);
+    const entry = matches.find((r) => r?.status === 'current') ?? matches[0];
+    if (!entry) {
+      return { found: false };
+    }
+    return { found: true, ...(entry.id ? { entryUuid: `urn:uuid:${entry.id}` } : {}), status: entry.status === 'current' ? 'approved' : 'deprecated' };
   }
 
   async close(): Promise<void> {

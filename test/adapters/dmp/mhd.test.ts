@@ -75,4 +75,50 @@ describe('MHD route (ITI-65, PDSm) → simulator', () => {
     const opposed = await r.submit({ ...request(uniqueCopy('TSH_1').xml, 'z'), report: report({ patientOpposed: true }) });
     assert.equal(opposed.kind === 'rejected' && opposed.code, 'DMP_PATIENT_OPPOSED');
   });
+
+  it('reconciles with ITI-67: a registered uniqueId is found with its entryUUID and state, an unknown one is not', async () => {
+    const ins = '279035121518989^^^&1.2.250.1.213.1.4.10&ISO';
+    const v1 = uniqueCopy('TSH_1');
+    const sent = await r.submit(request(v1.xml, v1.id));
+    assert.equal(sent.kind, 'delivered');
+    const found = await r.findByUniqueId(v1.id, ins);
+    assert.deepEqual(found, { found: true, entryUuid: sim.store.byUniqueId(v1.id)?.entryUuid, status: 'approved' });
+    // Replaced: still registered, as superseded.
+    const v2 = uniqueCopy('TSH_1');
+    assert.equal((await r.submit(request(v2.xml, v2.id, { replacesUniqueId: v1.id }))).kind, 'delivered');
+    assert.deepEqual(await r.findByUniqueId(v1.id, ins), { found: true, entryUuid: sim.store.byUniqueId(v1.id)?.entryUuid, status: 'deprecated' });
+    // Never sent; and sent, but asked for under another patient.
+    assert.deepEqual(await r.findByUniqueId(`${v1.id}.404`, ins), { found: false });
+    assert.deepEqual(await r.findByUniqueId(v1.id, '185076912304596^^^&1.2.250.1.213.1.4.10&ISO'), { found: false });
+    // No INS authority: refused before anything leaves.
+    await assert.rejects(r.findByUniqueId(v1.id, '279035121518989'), (e: Error & { code?: string }) => e.code === 'DMP_METADATA_INVALID');
+    // The DMP busy: no answer to use, the send stays uncertain.
+    sim.inject({ kind: 'http503' });
+    await assert.rejects(r.findByUniqueId(v1.id, ins), (e: Error & { code?: string }) => e.code === 'DMP_BUSY');
+  });
+
+  it('the simulator holds ITI-67 to the transaction: patient.identifier (an INS) and status are required; 200 with an empty searchset otherwise', async () => {
+    const { request: get } = await import('node:https');
+    const search = (query: string): Promise<{ status: number; body: { resourceType: string; type?: string; total?: number; issue?: { diagnostics: string }[] } }> =>
+      new Promise((resolve, reject) => {
+        const req = get(`${sim.url}/fhir/DocumentReference?${query}`, { key: p.entities.structureAuth.key, cert: p.entities.structureAuth.cert, ca: p.caBundle }, (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => (text += c.toString('utf8')));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as never }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    const patient = 'patient.identifier=urn:oid:1.2.250.1.213.1.4.10|279035121518989';
+    assert.deepEqual(await search(`${patient}&status=current&identifier=urn:ietf:rfc:3986|urn:oid:1.2.3.404`), { status: 200, body: { resourceType: 'Bundle', type: 'searchset', total: 0, entry: [] } });
+    const noStatus = await search(patient);
+    assert.deepEqual([noStatus.status, noStatus.body.resourceType], [400, 'OperationOutcome']);
+    assert.match(noStatus.body.issue?.[0]?.diagnostics ?? '', /status is required/);
+    const noPatient = await search('status=current');
+    assert.deepEqual([noPatient.status, noPatient.body.resourceType], [400, 'OperationOutcome']);
+    const notIns = await search('patient.identifier=urn:oid:1.2.3|279035121518989&status=current');
+    assert.equal(notIns.status, 400);
+    const statusWithSystem = await search(`${patient}&status=http://hl7.org/fhir/document-reference-status|current`);
+    assert.equal(statusWithSystem.status, 400);
+  });
 });
