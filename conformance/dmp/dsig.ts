@@ -153,23 +153,26 @@ const pathBelow = (top: XmlElement, el: XmlElement): number[] | undefined => {
   return steps;
 };
 
-/** The one element whose Id, ID or id attribute (any namespace) is `id`; no namespace prefix may be declared with that name either. */
-const resolve = (doc: XmlDocument, uri: string): XmlElement => {
+/**
+ * The one element whose Id, ID or id attribute (any namespace) is `id`; no namespace prefix may be declared with
+ * that name and value either (`xml` is the document's text: such a declaration is looked for only when it may be there).
+ */
+const resolve = (doc: XmlDocument, xml: string, uri: string): XmlElement => {
   const id = uri.startsWith('#') ? uri.slice(1) : reject(`Reference URI "${uri}" is not a same-document #id`);
   if (id === '' || id.includes("'")) {
     reject(`Reference URI "${uri}" is not a usable id`);
   }
-  const named = "(local-name()='Id' or local-name()='ID' or local-name()='id')";
-  const holders = doc.eval(`count(//@*[${named} and .='${id}']) + count(//namespace::*[(name()='Id' or name()='ID' or name()='id') and .='${id}'])`);
-  if (holders !== 1) {
-    reject(`Reference URI "${uri}": ${holders === 0 ? 'no element has this id' : 'several elements have this id (signature wrapping)'}`);
+  const holders = doc.find(`//@*[(local-name()='Id' or local-name()='ID' or local-name()='id') and .='${id}']`);
+  const prefixes = /xmlns:(?:Id|ID|id)\s*=/.test(xml) ? doc.eval(`count(//namespace::*[(name()='Id' or name()='ID' or name()='id') and .='${id}'])`) : 0;
+  const el = holders[0]?.parent;
+  if (holders.length + (typeof prefixes === 'number' ? prefixes : 1) !== 1 || !(el instanceof XmlElement)) {
+    reject(`Reference URI "${uri}": ${holders.length === 0 ? 'no element has this id' : 'several elements have this id (signature wrapping)'}`);
   }
-  const el = doc.get(`//*[@*[${named} and .='${id}']]`);
-  return el instanceof XmlElement ? el : reject(`Reference URI "${uri}": no element has this id`);
+  return el;
 };
 
 /** Checks one ds:Reference (§3.2.1): dereference, transforms, digest. */
-const checkReference = (doc: XmlDocument, signature: XmlElement, ref: XmlElement): void => {
+const checkReference = (doc: XmlDocument, xml: string, signature: XmlElement, ref: XmlElement): void => {
   const uri = ref.attr('URI')?.value ?? reject('ds:Reference without URI');
   const kids = childElements(ref);
   const parts = isDs(kids[0], 'Transforms') ? dsChildren(ref, 'Transforms', 'DigestMethod', 'DigestValue') : dsChildren(ref, 'DigestMethod', 'DigestValue');
@@ -181,7 +184,7 @@ const checkReference = (doc: XmlDocument, signature: XmlElement, ref: XmlElement
   if (rest.length > 1 || (rest[0] !== undefined && !C14N[rest[0]])) {
     reject(`transforms ${transforms.join(', ')} are not supported (enveloped-signature, then one C14N)`);
   }
-  const target = resolve(doc, uri);
+  const target = resolve(doc, xml, uri);
   const c14n = rest[0] ? C14N[rest[0]] ?? DEFAULT_C14N : DEFAULT_C14N;
   let cut: number[] | undefined;
   if (enveloped) {
@@ -226,7 +229,7 @@ export const verifyDsig = (xml: string, at: SignatureLocation, key: KeyObject): 
     if (key.asymmetricKeyType !== 'rsa') {
       reject(`an RSA signature needs an RSA key, not ${key.asymmetricKeyType ?? key.type}`);
     }
-    refs.forEach((ref) => checkReference(doc, signature, ref));
+    refs.forEach((ref) => checkReference(doc, xml, signature, ref));
     const value = base64Of(signatureValue, 'SignatureValue');
     if (!verify(hash, Buffer.from(canonicalize(signedInfo, c14n), 'utf8'), { key, padding: constants.RSA_PKCS1_PADDING }, value)) {
       reject('the SignatureValue does not verify with the certificate key');
