@@ -181,6 +181,10 @@ describe('simulator XML-DSig: what the gateway sends, and other layouts signed b
       c14n: 'http://www.w3.org/TR/2001/REC-xml-c14n-20010315', transforms: ['http://www.w3.org/TR/2001/REC-xml-c14n-20010315'], xpath: "//*[@Id='it1']", digest: ALG.sha1, algorithm: ALG.rsaSha1,
       location: { reference: "//*[local-name(.)='Sig']", action: 'append' }, at: '//ds:Signature',
     },
+    'enveloped-signature transform on an element that does not hold the signature (nothing to remove)': {
+      c14n: ALG.excC14n, transforms: [ALG.enveloped, ALG.excC14n], xpath: "//*[@Id='it1']", digest: ALG.sha256, algorithm: ALG.rsaSha256,
+      location: { reference: "//*[local-name(.)='Sig']", action: 'append' }, at: '//ds:Signature',
+    },
     'exclusive C14N with comments in the transform and in SignedInfo': {
       c14n: 'http://www.w3.org/2001/10/xml-exc-c14n#WithComments', transforms: ['http://www.w3.org/2001/10/xml-exc-c14n#WithComments'], xpath: "//*[@Id='it1']", digest: ALG.sha256, algorithm: ALG.rsaSha256,
       location: { reference: "//*[local-name(.)='Outer']", action: 'append' }, at: '//ds:Signature',
