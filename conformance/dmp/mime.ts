@@ -20,27 +20,27 @@ export const readMultipart = (contentType: string, body: Buffer): { parts: Part[
   if (!boundary) {
     throw new Error('multipart/related without boundary');
   }
-  const marker = `--${boundary}`;
+  // Searched in the bytes (a boundary is ASCII): decoding the whole body to text first cost more than the rest.
+  const marker = Buffer.from(`--${boundary}`, 'latin1');
+  const delimiter = Buffer.from(`\r\n--${boundary}`, 'latin1');
   const parts: Part[] = [];
-  // Work on latin1 text for positions: one char per byte, so offsets are byte offsets.
-  const s = body.toString('latin1');
-  let i = s.indexOf(marker);
+  let i = /^[ -~]+$/.test(boundary) ? body.indexOf(marker) : -1;
   if (i < 0) {
     throw new Error('boundary not found in the body');
   }
   for (;;) {
     const after = i + marker.length;
-    if (s.startsWith('--', after)) {
+    if (body[after] === 0x2d && body[after + 1] === 0x2d) {
       break;
     }
-    const headStart = s.indexOf('\r\n', after) + 2;
-    const headEnd = s.indexOf('\r\n\r\n', headStart);
-    const next = s.indexOf(`\r\n${marker}`, headEnd);
+    const headStart = body.indexOf('\r\n', after, 'latin1') + 2;
+    const headEnd = body.indexOf('\r\n\r\n', headStart, 'latin1');
+    const next = headEnd < 0 ? -1 : body.indexOf(delimiter, headEnd);
     if (headEnd < 0 || next < 0) {
       throw new Error('truncated multipart body');
     }
     const headers = new Map<string, string>();
-    for (const line of s.slice(headStart, headEnd).split('\r\n')) {
+    for (const line of body.toString('latin1', headStart, headEnd).split('\r\n')) {
       const c = line.indexOf(':');
       if (c > 0) {
         headers.set(line.slice(0, c).trim().toLowerCase(), line.slice(c + 1).trim());

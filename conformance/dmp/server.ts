@@ -1,6 +1,6 @@
 /**
  * A strict DMP simulator (XDS.b ITI-41, ITI-18; MHD ITI-65) over real TLS that requires a client certificate
- * from the test CA. Its checks use its own parsing code and the libraries (xml-crypto, libxml2-wasm), never the
+ * from the test CA. Its checks use its own parsing code and the libraries (xmldom, libxml2-wasm), never the
  * gateway's builders. State persists under dataDir. `GET /_sim/documents` lists what it holds; `POST /_sim/faults`
  * makes the next N answers fail (503, a timeout, a lost answer after storing, or a given XDS error code);
  * `POST /_sim/patients {"withoutDmp": [INS…], "withDmp": [INS…]}` sets which patients have no open DMP.

@@ -1,9 +1,9 @@
 /**
- * The simulator's check of the WS-Security header: the VIHF assertion, its enveloped signature (xml-crypto),
+ * The simulator's check of the WS-Security header: the VIHF assertion, its enveloped signature (dsig.ts),
  * the signing certificate (test CA) and the DMP attributes (standards.md §4.3).
  */
 import { XMLSerializer, type Document, type Element } from '@xmldom/xmldom';
-import { verifyWithXmlCrypto } from './dsig.js';
+import { verifyDsig } from './dsig.js';
 import { certFromBase64, chainsToBundle, insKeyValid, rfc2253 } from './pki-check.js';
 import { descendants, kid, kids, NSS, txt } from './xml.js';
 
@@ -16,6 +16,9 @@ export interface VihfResult {
 
 const REQUIRED_PLAIN = ['VIHF_Version', 'Authentification_Mode', 'Identifiant_Structure', 'Secteur_Activite', 'urn:oasis:names:tc:xspa:1.0:subject:subject-id',
   'urn:oasis:names:tc:xacml:2.0:resource:resource-id', 'Ressource_URN', 'LPS_Nom', 'LPS_Version', 'LPS_ID_HOMOLOGATION_DMP'] as const;
+
+/** The assertion's enveloped signature, in the assertion serialized on its own. */
+const VIHF_SIGNATURE = { path: '/saml:Assertion/ds:Signature', namespaces: { saml: NSS.saml, ds: NSS.ds } };
 
 export const checkVihf = (doc: Document, caBundle: string, now: Date): VihfResult => {
   const problems: { subcode: 'InvalidSecurity' | 'FailedAuthentication'; text: string }[] = [];
@@ -54,15 +57,12 @@ export const checkVihf = (doc: Document, caBundle: string, now: Date): VihfResul
         if (chain) {
           problems.push({ subcode: 'FailedAuthentication', text: `VIHF signing certificate: ${chain}` });
         }
-        // The key of the certificate whose chain was checked above (not one xml-crypto would read again from KeyInfo),
-        // over the assertion on its own (it is self-contained under exclusive C14N): the reference is looked up in
-        // the assertion, not in the whole envelope, so nothing outside it can stand in for it.
-        const check = verifyWithXmlCrypto(sig, assertion, new XMLSerializer().serializeToString(assertion), cert.publicKey);
-        if (check.error !== undefined) {
-          problems.push({ subcode: 'FailedAuthentication', text: `VIHF signature: ${check.error}` });
-        }
+        // The key of the certificate whose chain was checked above (not one read again from KeyInfo), over the
+        // assertion on its own (it is self-contained under exclusive C14N): the reference is looked up in the
+        // assertion, not in the whole envelope, so nothing outside it can stand in for it.
+        const check = verifyDsig(new XMLSerializer().serializeToString(assertion), VIHF_SIGNATURE, cert.publicKey);
         if (!check.verified) {
-          problems.push({ subcode: 'FailedAuthentication', text: 'the VIHF signature does not verify' });
+          problems.push({ subcode: 'FailedAuthentication', text: `the VIHF signature does not verify: ${check.error ?? ''}` });
         }
         const issuer = txt(kid(assertion, NSS.saml, 'Issuer'));
         if (issuer !== rfc2253(cert.subject)) {

@@ -1,8 +1,8 @@
 /**
  * XML-DSig signing for the two small signatures every ITI-41 carries (VIHF, XAdES), canonicalised with libxml2's
  * C14N (libxml2-wasm) and signed with node:crypto. The output is byte for byte what xml-crypto produces for the
- * same input (test/adapters/signing/dsig.test.ts checks it, and xml-crypto verifies it there and in the DMP
- * simulator), at a fraction of the cost: xml-crypto re-parses with xmldom and finds references by XPath.
+ * same input (test/adapters/signing/dsig.test.ts checks it; xml-crypto and the DMP simulator's own verifier verify
+ * it), at a fraction of the cost: xml-crypto re-parses with xmldom and finds references by XPath.
  * XML-DSig 1.1 §4.4 (SignedInfo), §4.4.3 (Reference), §6.5 (C14N): https://www.w3.org/TR/xmldsig-core1/
  */
 import { createSign, type KeyObject } from 'node:crypto';

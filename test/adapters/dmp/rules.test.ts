@@ -69,6 +69,7 @@ describe('strict DMP simulator: rule-breaking submissions are rejected and class
   };
   const cdaText = (pp: PreparedIti41): string => Buffer.from(pp.attachments[0]!.bytes).toString('utf8');
   const xadesText = (pp: PreparedIti41): string => Buffer.from(pp.attachments[1]!.bytes).toString('utf8');
+  const derOf = (pem: string): string => pem.replace(/-----[^-]+-----|\s/g, '');
 
   const cases: { name: string; run: () => Promise<DeliveryOutcome>; expect: Expect }[] = [
     // Transport and security.
@@ -120,12 +121,17 @@ describe('strict DMP simulator: rule-breaking submissions are rejected and class
         const o = routeOptions(p, sim.url);
         return send(await prepared(undefined, new XdsDmpRoute({ ...o, vihf: { ...o.vihf, lpsHomologation: '' } })), r);
       } },
-    { name: 'VIHF with a second element carrying its ID, outside what the digest covers (signature wrapping)', expect: { kind: 'rejected', code: 'DMP_SECURITY_REJECTED', answer: /FailedAuthentication[\s\S]*multiple elements with the same value/ },
+    { name: 'VIHF with a second element carrying its ID, outside what the digest covers (signature wrapping)', expect: { kind: 'rejected', code: 'DMP_SECURITY_REJECTED', answer: /FailedAuthentication[\s\S]*several elements have this id/ },
       run: async () => {
         const pp = await prepared();
         const id = /<saml2:Assertion [^>]*ID="([^"]+)"/.exec(pp.vihfXml)?.[1] ?? '';
         assert.ok(id);
         return send({ ...pp, vihfXml: pp.vihfXml.replace('<ds:KeyInfo>', `<ds:KeyInfo Id="${id}">`) });
+      } },
+    { name: 'VIHF with another trusted certificate in KeyInfo than the signing one', expect: { kind: 'rejected', code: 'DMP_SECURITY_REJECTED', answer: /FailedAuthentication[\s\S]*SignatureValue does not verify/ },
+      run: async () => {
+        const pp = await prepared();
+        return send({ ...pp, vihfXml: pp.vihfXml.replace(/<ds:X509Certificate>[^<]*</, `<ds:X509Certificate>${derOf(p.entities.structureAuth.cert)}<`) });
       } },
     { name: 'VIHF resource-id with a wrong INS key', expect: { kind: 'rejected', code: 'DMP_SECURITY_REJECTED', answer: /InvalidSecurity/ },
       run: async () => {
@@ -256,7 +262,21 @@ describe('strict DMP simulator: rule-breaking submissions are rejected and class
         assert.notEqual(xades, xadesText(pp));
         return send(withXades(pp, Buffer.from(xades)));
       } },
-    { name: 'XAdES with a second element carrying the Manifest id (signature wrapping)', expect: { kind: 'rejected', code: 'DMP_METADATA_REJECTED', answer: /multiple elements with the same value[\s\S]*submission-set signature does not verify/ },
+    { name: 'XAdES with another trusted certificate in KeyInfo than the signing one', expect: { kind: 'rejected', code: 'DMP_METADATA_REJECTED', answer: /submission-set signature does not verify: the SignatureValue does not verify/ },
+      run: async () => {
+        const pp = await prepared();
+        const xades = xadesText(pp).replace(/<ds:X509Certificate>[^<]*</, `<ds:X509Certificate>${derOf(p.entities.structureAuth.cert)}<`);
+        assert.notEqual(xades, xadesText(pp));
+        return send(withXades(pp, Buffer.from(xades)));
+      } },
+    { name: 'XAdES with a digest algorithm the DMP does not accept (MD5)', expect: { kind: 'rejected', code: 'DMP_METADATA_REJECTED', answer: /submission-set signature does not verify: digest algorithm [^ ]*md5 is not supported/ },
+      run: async () => {
+        const pp = await prepared();
+        const xades = xadesText(pp).replace(/(<ds:SignedInfo>[\s\S]*?<ds:DigestMethod Algorithm=")[^"]*/, '$1http://www.w3.org/2001/04/xmldsig-more#md5');
+        assert.notEqual(xades, xadesText(pp));
+        return send(withXades(pp, Buffer.from(xades)));
+      } },
+    { name: 'XAdES with a second element carrying the Manifest id (signature wrapping)', expect: { kind: 'rejected', code: 'DMP_METADATA_REJECTED', answer: /submission-set signature does not verify: [^<]*several elements have this id/ },
       run: async () => {
         const pp = await prepared();
         return send(withXades(pp, Buffer.from(xadesText(pp).replace('</ds:Signature>', '<ds:Object ID="IHEManifest"/></ds:Signature>'))));
