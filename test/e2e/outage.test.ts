@@ -63,7 +63,9 @@ describe('DMP outage', () => {
       // loaded machine takes the next ones late and together.)
       const released = gw.child.stdout().split('\n').filter((l) => l.includes('request to the DMP released'))
         .map((l) => (JSON.parse(l) as { time: string }).time).map((t) => Date.parse(t)).sort((a, b) => a - b);
-      assert.equal(released.length, requests.length, 'every request the simulator saw was released by the rate limit');
+      // A request can be released and never be seen by the simulator (a loaded machine: the gateway's 1.5 s timeout
+      // ran out before the simulator read it), never the other way round.
+      assert.ok(released.length >= requests.length, `every request the simulator saw was released by the rate limit: ${released.length} released, ${requests.length} seen`);
       let worst = 0;
       for (let i = 0; i < released.length; i++) {
         let j = i;
