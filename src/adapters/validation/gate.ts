@@ -9,7 +9,7 @@ import path from 'node:path';
 import { XmlDocument } from 'libxml2-wasm';
 import type { Issue } from '../../core/validation/issue.js';
 import type { CdaHeader } from '../../core/xds/cda-header.js';
-import { cdaHeaderParsed, checkCrBioParsed } from './libxml-rules.js';
+import { cdaHeaderParsed, checkCrBioParsed, readsAlike } from './libxml-rules.js';
 import { CR_BIO_LAYERS, SchematronRunner } from './schematron.js';
 import { CdaXsdValidator } from './xsd.js';
 
@@ -111,9 +111,11 @@ export const ownRulesAndXsd = (xml: string, xsd: CdaXsdValidator | undefined, op
     parseError = e;
   }
   try {
-    const header = options.header ? cdaHeaderParsed(xml, doc) : undefined;
+    // Whether libxml2 and xmldom read this text alike: decided once (a scan of the whole text) for both readers.
+    const alike = doc && readsAlike(xml) ? doc : undefined;
+    const header = options.header && alike ? cdaHeaderParsed(xml, alike, true) : undefined;
     return {
-      own: checkCrBioParsed(xml, doc),
+      own: alike ? checkCrBioParsed(xml, alike, true) : checkCrBioParsed(xml, undefined),
       xsd: !xsd ? [] : doc ? xsd.validateDocument(doc, xml) : xsd.notWellFormed(parseError),
       ...(header ? { header } : {}),
     };

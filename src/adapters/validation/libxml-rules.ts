@@ -82,15 +82,17 @@ export const readsAlike = (xml: string): boolean =>
 
 /**
  * `checkCrBio(xml)`, on the libxml2 document `doc` parsed from `xml` (undefined when libxml2 could not parse it:
- * then xmldom gives the not-well-formed issue in its own words, as before).
+ * then xmldom gives the not-well-formed issue in its own words, as before). `alike`: the caller has already found
+ * that `readsAlike(xml)`.
  */
-export const checkCrBioParsed = (xml: string, doc: XmlDocument | undefined): Issue[] =>
-  doc && readsAlike(xml) ? crBioRules(libxmlView(doc)) : checkCrBio(xml);
+export const checkCrBioParsed = (xml: string, doc: XmlDocument | undefined, alike = false): Issue[] =>
+  doc && (alike || readsAlike(xml)) ? crBioRules(libxmlView(doc)) : checkCrBio(xml);
 
 /**
  * The CDA header for the XDS metadata (`readCdaHeader`), read from the libxml2 document `doc` parsed from `xml`:
  * no second parse at delivery. Undefined when libxml2 could not parse it, when libxml2 and xmldom may read it
- * differently (`readsAlike`) or when it is not a ClinicalDocument: delivery then reads the text as before.
+ * differently (`readsAlike`; `alike`: the caller has found that they do) or when it is not a ClinicalDocument:
+ * delivery then reads the text as before.
  */
-export const cdaHeaderParsed = (xml: string, doc: XmlDocument | undefined): CdaHeader | undefined =>
-  doc && readsAlike(xml) ? readCdaHeaderFrom(libxmlView(doc)).header : undefined;
+export const cdaHeaderParsed = (xml: string, doc: XmlDocument | undefined, alike = false): CdaHeader | undefined =>
+  doc && (alike || readsAlike(xml)) ? readCdaHeaderFrom(libxmlView(doc)).header : undefined;
