@@ -68,6 +68,8 @@ class Wake {
  * without this a batch of documents would hold the event loop from its first item to its last.
  */
 const yieldToIo = (): Promise<void> => new Promise((r) => setImmediate(r));
+/** How often the delivery loop looks for sends whose instance died (expired leases). */
+const SWEEP_EVERY_MS = 1000;
 
 export function createOutboxRunner(p: ProcessDeps, d: DeliverDeps, options: RunnerOptions, logger: Logger): OutboxRunner {
   let running = false;
@@ -100,6 +102,7 @@ export function createOutboxRunner(p: ProcessDeps, d: DeliverDeps, options: Runn
   const idle = (loop: 'process' | 'deliver'): Promise<void> => pause(options.pollMs, wakes[loop]);
   let breaker: BreakerState = initialBreaker;
   const inFlight = new Set<Promise<unknown>>();
+  let lastSweep = Number.NEGATIVE_INFINITY;
   const inFlightIds = new Set<string>();
   const processOnce = async (): Promise<number> => {
     const now = p.clock.now();
@@ -130,7 +133,12 @@ export function createOutboxRunner(p: ProcessDeps, d: DeliverDeps, options: Runn
 
   const deliverOnce = async (): Promise<number> => {
     await yieldToIo();
-    await sweepExpired(d, inFlightIds);
+    // Leases run for seconds: looking for expired ones once a second is enough, not at every wake-up.
+    const at = d.clock.now().getTime();
+    if (at - lastSweep >= SWEEP_EVERY_MS || at < lastSweep) {
+      lastSweep = at;
+      await sweepExpired(d, inFlightIds);
+    }
     const free = options.concurrency - inFlight.size;
     if (free <= 0) {
       return 0;
