@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { XmlDocument, XsdValidator } from 'libxml2-wasm';
 import { xmlRegisterFsInputProviders } from 'libxml2-wasm/lib/nodejs.mjs';
-import { descendants, NSS, parseStrict } from './xml.js';
+import { NSS, parseStrict } from './xml.js';
 
 export interface CdaFacts {
   readonly id?: string;
@@ -119,7 +119,7 @@ export class CdaSchema {
 export const loadJdv = (ansKitDir: string, file: string): Set<string> => {
   const xml = readFileSync(join(ansKitDir, 'jeuxDeValeurs', file), 'utf8');
   const out = new Set<string>();
-  for (const c of descendants(parseStrict(xml).documentElement, 'urn:ihe:iti:svs:2008', 'Concept')) {
+  for (const c of Array.from(parseStrict(xml).getElementsByTagNameNS('urn:ihe:iti:svs:2008', 'Concept'))) {
     out.add(`${c.getAttribute('code') ?? ''}|${c.getAttribute('codeSystem') ?? ''}`);
   }
   return out;
