@@ -1,6 +1,6 @@
 /**
- * How the simulator reads a SOAP envelope: libxml2 (libxml2-wasm) parses the bytes as received (their declared
- * encoding honoured) and decides well-formedness, namespace well-formedness included; its canonical form
+ * How the simulator reads a SOAP envelope: libxml2 (libxml2-wasm) parses the bytes as received, as UTF-8 (as the
+ * simulator always read them), and decides well-formedness, namespace well-formedness included; its canonical form
  * (C14N 1.0 with comments, https://www.w3.org/TR/xml-c14n) is then read into a small element tree. That form has
  * one spelling for everything (no DTD, no CDATA, no entity but the few escapes, double-quoted attributes, every
  * element with a start and an end tag), so reading it needs no second XML parser: the tree is what libxml2 parsed.
@@ -155,7 +155,11 @@ class DtdRefused extends Error {}
 /** Parses `bytes`, refusing a DTD; throws an Error saying why it cannot be read. */
 export const readXml = (bytes: Uint8Array): XDocument => {
   try {
-    const doc = XmlDocument.fromBuffer(bytes);
+    if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+      // A UTF-8 byte order mark: read by xmldom, as it always was (which refuses it as content before the root).
+      throw new Error('byte order mark');
+    }
+    const doc = XmlDocument.fromBuffer(bytes, { encoding: 'utf-8' });
     try {
       if (doc.dtd) {
         throw new DtdRefused('a document type declaration is not allowed');

@@ -60,6 +60,13 @@ describe('simulator: reading the SOAP envelope', () => {
     assert.ok(!r.stored);
   });
 
+  it('refuses, as it always did, an envelope after a UTF-8 byte order mark (Sender fault)', async () => {
+    const r = await post((e) => `\uFEFF${e}`);
+    assert.equal(r.status, 500);
+    assert.match(r.text, /Sender[\s\S]*not well-formed/);
+    assert.ok(!r.stored);
+  });
+
   it('reads an envelope libxml2 cannot canonicalise (a relative namespace URI in the body) as before: accepted', async () => {
     const r = await post((e) => e.replace('<soap:Body', '<soap:Body xmlns:rel="relative/uri"'));
     assert.equal(r.status, 200);
