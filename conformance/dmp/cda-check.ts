@@ -2,9 +2,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { XmlDocument, XsdValidator } from 'libxml2-wasm';
+import { XmlDocument, XmlXPath, XsdValidator } from 'libxml2-wasm';
 import { xmlRegisterFsInputProviders } from 'libxml2-wasm/lib/nodejs.mjs';
-import { descendants, NSS, parseStrict } from './xml.js';
+import { NSS, parseStrict } from './xml.js';
 
 export interface CdaFacts {
   readonly id?: string;
@@ -17,34 +17,44 @@ export interface CdaFacts {
 
 const INS_OIDS = ['1.2.250.1.213.1.4.8', '1.2.250.1.213.1.4.9', '1.2.250.1.213.1.4.10', '1.2.250.1.213.1.4.11'];
 
+/** The header values read from every CDA, as XPaths compiled once. */
+const H = { h: NSS.hl7 };
+const INS = `/h:ClinicalDocument/h:recordTarget[1]/h:patientRole[1]/h:id[${INS_OIDS.map((o) => `@root='${o}'`).join(' or ')}][1]`;
+const FACTS = {
+  insRoot: XmlXPath.compile(`string(${INS}/@root)`, H),
+  insExtension: XmlXPath.compile(`string(${INS}/@extension)`, H),
+  version: XmlXPath.compile('string(/h:ClinicalDocument/h:versionNumber[1]/@value)', H),
+  idRoot: XmlXPath.compile('string(/h:ClinicalDocument/h:id[1]/@root)', H),
+  idExtension: XmlXPath.compile('string(/h:ClinicalDocument/h:id[1]/@extension)', H),
+  setIdRoot: XmlXPath.compile('string(/h:ClinicalDocument/h:setId[1]/@root)', H),
+  setIdExtension: XmlXPath.compile('string(/h:ClinicalDocument/h:setId[1]/@extension)', H),
+  code: XmlXPath.compile('string(/h:ClinicalDocument/h:code[1]/@code)', H),
+  parentRoot: XmlXPath.compile("string((/h:ClinicalDocument/h:relatedDocument[@typeCode='RPLC'][1]//h:id)[1]/@root)", H),
+  parentExtension: XmlXPath.compile("string((/h:ClinicalDocument/h:relatedDocument[@typeCode='RPLC'][1]//h:id)[1]/@extension)", H),
+};
+
 const readFacts = (doc: XmlDocument): CdaFacts | string => {
   const root = doc.root;
   if (root.namespaceUri !== NSS.hl7 || root.name !== 'ClinicalDocument') {
     return 'the document is not a CDA ClinicalDocument';
   }
-  const ns = { h: NSS.hl7 };
-  const at = (xpath: string): string | undefined => {
-    const v = doc.eval(`string(${xpath})`, ns);
+  const at = (xpath: XmlXPath): string | undefined => {
+    const v = doc.eval(xpath);
     return typeof v === 'string' && v !== '' ? v : undefined;
   };
-  const idOf = (el: string): string | undefined => {
-    const r = at(`${el}/@root`);
-    const x = at(`${el}/@extension`);
-    return r ? (x ? `${r}^${x}` : r) : undefined;
-  };
-  const ins = `/h:ClinicalDocument/h:recordTarget[1]/h:patientRole[1]/h:id[${INS_OIDS.map((o) => `@root='${o}'`).join(' or ')}][1]`;
-  const insRoot = at(`${ins}/@root`);
-  const version = at('/h:ClinicalDocument/h:versionNumber[1]/@value');
-  const id = idOf('/h:ClinicalDocument/h:id[1]');
-  const setId = idOf('/h:ClinicalDocument/h:setId[1]');
-  const code = at('/h:ClinicalDocument/h:code[1]/@code');
-  const parent = idOf("(/h:ClinicalDocument/h:relatedDocument[@typeCode='RPLC'][1]//h:id)[1]");
+  const idOf = (r: string | undefined, x: string | undefined): string | undefined => (r ? (x ? `${r}^${x}` : r) : undefined);
+  const insRoot = at(FACTS.insRoot);
+  const version = at(FACTS.version);
+  const id = idOf(at(FACTS.idRoot), at(FACTS.idExtension));
+  const setId = idOf(at(FACTS.setIdRoot), at(FACTS.setIdExtension));
+  const code = at(FACTS.code);
+  const parent = idOf(at(FACTS.parentRoot), at(FACTS.parentExtension));
   return {
     ...(id ? { id } : {}),
     ...(setId ? { setId } : {}),
     ...(version && /^\d+$/.test(version) ? { versionNumber: Number(version) } : {}),
     ...(code ? { code } : {}),
-    ...(insRoot ? { ins: { value: at(`${ins}/@extension`) ?? '', oid: insRoot } } : {}),
+    ...(insRoot ? { ins: { value: at(FACTS.insExtension) ?? '', oid: insRoot } } : {}),
     ...(parent ? { rplcParent: parent } : {}),
   };
 };
@@ -119,7 +129,7 @@ export class CdaSchema {
 export const loadJdv = (ansKitDir: string, file: string): Set<string> => {
   const xml = readFileSync(join(ansKitDir, 'jeuxDeValeurs', file), 'utf8');
   const out = new Set<string>();
-  for (const c of descendants(parseStrict(xml).documentElement, 'urn:ihe:iti:svs:2008', 'Concept')) {
+  for (const c of Array.from(parseStrict(xml).getElementsByTagNameNS('urn:ihe:iti:svs:2008', 'Concept'))) {
     out.add(`${c.getAttribute('code') ?? ''}|${c.getAttribute('codeSystem') ?? ''}`);
   }
   return out;

@@ -211,6 +211,18 @@ export const verifyDsig = (xml: string, at: SignatureLocation, key: KeyObject): 
     return { verified: false, error: `not well-formed: ${((e as Error).message.split('\n')[0] ?? '').trim()}` };
   }
   try {
+    return verifyParsedDsig(doc, xml, at, key);
+  } finally {
+    doc.dispose();
+  }
+};
+
+/**
+ * The same, over `doc`, parsed by the caller from `xml` (which it disposes): a caller that reads the document
+ * too parses it once. `doc` is not changed.
+ */
+export const verifyParsedDsig = (doc: XmlDocument, xml: string, at: SignatureLocation, key: KeyObject): DsigVerdict => {
+  try {
     if (doc.dtd) {
       reject('a document type declaration is not allowed');
     }
@@ -240,7 +252,5 @@ export const verifyDsig = (xml: string, at: SignatureLocation, key: KeyObject): 
       return { verified: false, error: e.message };
     }
     return { verified: false, error: `cannot be verified: ${((e as Error).message.split('\n')[0] ?? '').trim()}` };
-  } finally {
-    doc.dispose();
   }
 };

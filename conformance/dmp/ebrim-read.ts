@@ -1,6 +1,6 @@
 /** The simulator's own reading of an ITI-41 SubmitObjectsRequest (ebRIM 3.0). */
-import type { Element } from '@xmldom/xmldom';
 import { kid, kids, NSS, txt } from './xml.js';
+import type { XElement as Element } from './xml-read.js';
 
 export const UUIDS = {
   stable: 'urn:uuid:7edca82f-054d-47f2-a032-9b2a5b5186c1',

@@ -1,6 +1,6 @@
 /**
  * A strict DMP simulator (XDS.b ITI-41, ITI-18; MHD ITI-65) over real TLS that requires a client certificate
- * from the test CA. Its checks use its own parsing code and the libraries (xmldom, libxml2-wasm), never the
+ * from the test CA. Its checks use its own parsing code and libxml2 (libxml2-wasm), never the
  * gateway's builders. State persists under dataDir. `GET /_sim/documents` lists what it holds; `POST /_sim/faults`
  * makes the next N answers fail (503, a timeout, a lost answer after storing, or a given XDS error code);
  * `POST /_sim/patients {"withoutDmp": [INS…], "withDmp": [INS…]}` sets which patients have no open DMP.
@@ -19,7 +19,8 @@ import { checkSubmission, type RuleContext } from './rules.js';
 import { mtomAnswer, queryResponse, registryResponse, soapFault } from './soap-out.js';
 import { SimStore } from './store.js';
 import { checkVihf } from './vihf-check.js';
-import { kid, kids, NSS, parseStrict, txt } from './xml.js';
+import { kid, kids, NSS, txt } from './xml.js';
+import { readXml } from './xml-read.js';
 
 export interface SimulatorPki {
   readonly caBundle: string;
@@ -114,7 +115,7 @@ export const startDmpSimulator = async (o: DmpSimulatorOptions): Promise<DmpSimu
     });
   };
 
-  const soapOf = (req: IncomingMessage, body: Buffer): { envelope: string; parts: Map<string, Buffer>; mtom: boolean } => {
+  const soapOf = (req: IncomingMessage, body: Buffer): { envelope: Buffer; parts: Map<string, Buffer>; mtom: boolean } => {
     const ct = req.headers['content-type'] ?? '';
     if (/^multipart\/related/i.test(ct)) {
       const mp = readMultipart(ct, body);
@@ -131,10 +132,10 @@ export const startDmpSimulator = async (o: DmpSimulatorOptions): Promise<DmpSimu
           parts.set(p.contentId, p.bytes);
         }
       }
-      return { envelope: root.bytes.toString('utf8'), parts, mtom: true };
+      return { envelope: root.bytes, parts, mtom: true };
     }
     if (/^application\/soap\+xml/i.test(ct)) {
-      return { envelope: body.toString('utf8'), parts: new Map(), mtom: false };
+      return { envelope: body, parts: new Map(), mtom: false };
     }
     throw new Error(`unsupported content type ${ct || '(none)'}`);
   };
@@ -154,7 +155,7 @@ export const startDmpSimulator = async (o: DmpSimulatorOptions): Promise<DmpSimu
     }
     let doc;
     try {
-      doc = parseStrict(soap.envelope);
+      doc = readXml(soap.envelope);
     } catch (e) {
       sendFault(res, 'Sender', undefined, `the SOAP envelope is not well-formed: ${(e as Error).message}`);
       return;

@@ -2,10 +2,10 @@
  * The simulator's check of the WS-Security header: the VIHF assertion, its enveloped signature (dsig.ts),
  * the signing certificate (test CA) and the DMP attributes (standards.md §4.3).
  */
-import { XMLSerializer, type Document, type Element } from '@xmldom/xmldom';
 import { verifyDsig } from './dsig.js';
 import { certFromBase64, chainsToBundle, insKeyValid, rfc2253 } from './pki-check.js';
 import { descendants, kid, kids, NSS, txt } from './xml.js';
+import type { XDocument as Document, XElement as Element } from './xml-read.js';
 
 export interface VihfResult {
   readonly problems: readonly { readonly subcode: 'InvalidSecurity' | 'FailedAuthentication'; readonly text: string }[];
@@ -60,7 +60,7 @@ export const checkVihf = (doc: Document, caBundle: string, now: Date): VihfResul
         // The key of the certificate whose chain was checked above (not one read again from KeyInfo), over the
         // assertion on its own (it is self-contained under exclusive C14N): the reference is looked up in the
         // assertion, not in the whole envelope, so nothing outside it can stand in for it.
-        const check = verifyDsig(new XMLSerializer().serializeToString(assertion), VIHF_SIGNATURE, cert.publicKey);
+        const check = verifyDsig(assertion.serialize(), VIHF_SIGNATURE, cert.publicKey);
         if (!check.verified) {
           problems.push({ subcode: 'FailedAuthentication', text: `the VIHF signature does not verify: ${check.error ?? ''}` });
         }

@@ -1,7 +1,9 @@
 /**
- * The simulator's own XML reading (independent of src/core/xds on purpose: it must not share the gateway's bugs).
+ * The simulator's own XML reading (independent of src/core/xds on purpose: it must not share the gateway's bugs):
+ * envelopes are read by xml-read.ts; parseStrict (xmldom) reads the ANS kit's code sets at start-up.
  */
-import { DOMParser, type Document, type Element } from '@xmldom/xmldom';
+import { DOMParser, type Document } from '@xmldom/xmldom';
+import type { XElement } from './xml-read.js';
 
 export const NSS = {
   soap: 'http://www.w3.org/2003/05/soap-envelope',
@@ -25,17 +27,19 @@ export const parseStrict = (xml: string): Document => new DOMParser({ onError: (
   }
 } }).parseFromString(xml, 'text/xml');
 
-export const kids = (el: Element | null | undefined, ns: string, local: string): Element[] => {
-  const out: Element[] = [];
-  for (let n = el?.firstChild ?? null; n; n = n.nextSibling) {
-    if (n.nodeType === 1 && (n as Element).namespaceURI === ns && (n as Element).localName === local) {
-      out.push(n as Element);
+export const kids = (el: XElement | null | undefined, ns: string, local: string): XElement[] =>
+  el ? el.children.filter((c) => c.namespaceURI === ns && c.localName === local) : [];
+export const kid = (el: XElement | null | undefined, ns: string, local: string): XElement | undefined =>
+  el?.children.find((c) => c.namespaceURI === ns && c.localName === local);
+/** The descendants of `el` (not `el` itself) with this name, in document order. */
+export const descendants = (el: XElement | null | undefined, ns: string, local: string, out: XElement[] = []): XElement[] => {
+  for (const c of el?.children ?? []) {
+    if (c.namespaceURI === ns && c.localName === local) {
+      out.push(c);
     }
+    descendants(c, ns, local, out);
   }
   return out;
 };
-export const kid = (el: Element | null | undefined, ns: string, local: string): Element | undefined => kids(el, ns, local)[0];
-export const descendants = (el: Element | Document | null | undefined, ns: string, local: string): Element[] =>
-  el ? Array.from(el.getElementsByTagNameNS(ns, local)) : [];
-export const txt = (el: Element | null | undefined): string => el?.textContent?.trim() ?? '';
+export const txt = (el: XElement | null | undefined): string => el?.textContent.trim() ?? '';
 export const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');

@@ -6,11 +6,12 @@
 import { createPrivateKey, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { DOMParser, XMLSerializer } from '@xmldom/xmldom';
+import { DOMParser } from '@xmldom/xmldom';
 import { SignedXml } from 'xml-crypto';
 import { verifyDsig, type SignatureLocation } from '../../../conformance/dmp/dsig.js';
 import { certFromBase64 } from '../../../conformance/dmp/pki-check.js';
-import { kid, NSS, parseStrict } from '../../../conformance/dmp/xml.js';
+import { kid, NSS } from '../../../conformance/dmp/xml.js';
+import { readXml } from '../../../conformance/dmp/xml-read.js';
 import { ALG } from '../../../src/adapters/signing/algorithms.js';
 import { signatureValueOf, type C14nMethod } from '../../../src/adapters/signing/dsig.js';
 import { signedVihf } from '../../../src/adapters/signing/vihf.js';
@@ -42,10 +43,10 @@ const xmlCrypto = (xml: string, key: KeyObject): boolean => {
 
 /** The assertion as the simulator verifies it: taken from an envelope and serialized on its own. */
 const asReceived = (vihfXml: string): string => {
-  const env = parseStrict(`<s:Envelope xmlns:s="${NSS.soap}"><s:Header>${vihfXml}</s:Header></s:Envelope>`);
+  const env = readXml(Buffer.from(`<s:Envelope xmlns:s="${NSS.soap}"><s:Header>${vihfXml}</s:Header></s:Envelope>`));
   const assertion = kid(kid(env.documentElement, NSS.soap, 'Header'), NSS.saml, 'Assertion');
   assert.ok(assertion);
-  return new XMLSerializer().serializeToString(assertion);
+  return assertion.serialize();
 };
 
 /** A new SignatureValue over the SignedInfo as it now is (SignedInfo uses the ds prefix only, declared on ds:Signature). */

@@ -281,6 +281,18 @@ describe('strict DMP simulator: rule-breaking submissions are rejected and class
         const pp = await prepared();
         return send(withXades(pp, Buffer.from(xadesText(pp).replace('</ds:Signature>', '<ds:Object ID="IHEManifest"/></ds:Signature>'))));
       } },
+    { name: 'XAdES that is not well-formed XML', expect: { kind: 'rejected', code: 'DMP_METADATA_REJECTED', answer: /submission-set signature: the signature document is not well-formed/ },
+      run: async () => {
+        const pp = await prepared();
+        return send(withXades(pp, Buffer.from(xadesText(pp).replace('</ds:Signature>', '</ds:Signatur>'))));
+      } },
+    { name: 'XAdES with a document type declaration (an entity stands in for signed text)', expect: { kind: 'rejected', code: 'DMP_METADATA_REJECTED', answer: /submission-set signature: the signature document is not well-formed: a document type declaration is not allowed/ },
+      run: async () => {
+        const pp = await prepared();
+        const xades = xadesText(pp).replace(/^(<\?xml[^>]*\?>)?/, '$1<!DOCTYPE ds:Signature [<!ENTITY p "1.2.840.10065.1.12.1.14">]>').replace('>1.2.840.10065.1.12.1.14<', '>&p;<');
+        assert.match(xades, /&p;/);
+        return send(withXades(pp, Buffer.from(xades)));
+      } },
     { name: 'CDA that is not well-formed XML', expect: { kind: 'rejected', code: 'DMP_METADATA_REJECTED', answer: /not well-formed XML/ },
       run: async () => {
         const pp = await prepared();

@@ -1,4 +1,4 @@
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -45,5 +45,24 @@ describe('DMP simulator registry (append-only journal)', () => {
     assert.equal(new SimStore(dir).byUniqueId('1.2.250.1.999.3')?.status, 'approved');
     // One line per commit: the journal grows by what a commit adds.
     assert.equal(readFileSync(join(dir, 'registry.jsonl'), 'utf8').split('\n').filter((l) => l.startsWith('{"added":[{"entryUuid":"urn:uuid:0')).length, 3);
+  });
+
+  it('appends the bytes of every commit to documents.bin, and still reads a registry whose bytes are one file per document', () => {
+    const dir = tempDir('sim-store-');
+    const a = new SimStore(dir);
+    a.commit([{ doc: doc(1), bytes: Buffer.from('<one/>') }, { doc: doc(2), bytes: Buffer.from('<two>é</two>') }], new Date('2026-11-26T01:00:00Z'));
+    a.commit([{ doc: doc(3), bytes: Buffer.from('<three/>') }], new Date('2026-11-26T02:00:00Z'));
+    assert.equal(readFileSync(join(dir, 'documents.bin'), 'utf8'), '<one/><two>é</two><three/>');
+    const b = new SimStore(dir);
+    assert.deepEqual([1, 2, 3].map((n) => b.bytesOf(b.byUniqueId(`1.2.250.1.999.${n}`)!).toString()), ['<one/>', '<two>é</two>', '<three/>']);
+
+    const old = tempDir('sim-store-');
+    mkdirSync(join(old, 'documents'), { recursive: true });
+    writeFileSync(join(old, 'documents', 'd4.xml'), '<four/>');
+    writeFileSync(join(old, 'registry.jsonl'), `${JSON.stringify({ added: [{ ...doc(4), file: 'd4.xml' }], deprecated: [] })}\n`);
+    const c = new SimStore(old);
+    assert.equal(c.bytesOf(c.byUniqueId('1.2.250.1.999.4')!).toString(), '<four/>');
+    c.commit([{ doc: doc(5), bytes: Buffer.from('<five/>') }], new Date('2026-11-26T03:00:00Z'));
+    assert.equal(new SimStore(old).bytesOf(c.byUniqueId('1.2.250.1.999.5')!).toString(), '<five/>');
   });
 });
