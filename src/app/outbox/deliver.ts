@@ -80,16 +80,13 @@ export async function deliverOne(deps: DeliverDeps, claimed: Transmission): Prom
     }
   }
 
-  // Send. The state says `sending` (with the lease) before the first byte leaves.
-  const now = deps.clock.now();
-  const attempts = claimed.attempts + 1;
-  await deps.transmissions.transition(
-    claimed.id,
-    [claimed.status],
-    'sending',
-    { attempts, leaseOwner: deps.owner, leaseUntil: new Date(now.getTime() + deps.leaseMs).toISOString() },
-    { type: 'delivery.attempt', actor, outcome: 'info', documentUniqueId: doc.uniqueId, details: { attempt: attempts, reconciledNotFound: claimed.status === 'uncertain' } },
-  );
+  // Send. The state says `sending` (with the lease) before the first byte leaves: recorded here, or already for
+  // the whole claimed batch by recordSending (then the transmission comes in `sending`, its attempt counted).
+  const preRecorded = claimed.status === 'sending';
+  const attempts = preRecorded ? claimed.attempts : claimed.attempts + 1;
+  if (!preRecorded) {
+    await deps.transmissions.transition(claimed.id, [claimed.status], 'sending', sendingPatch(deps, attempts), attemptAudit(doc.uniqueId, attempts, claimed.status === 'uncertain'));
+  }
   let outcome: DeliveryOutcome;
   try {
     outcome = await deps.route.submit({
@@ -117,6 +114,46 @@ export async function deliverOne(deps: DeliverDeps, claimed: Transmission): Prom
     }
   }
   return recordOutcome(deps, { ...claimed, attempts }, doc.uniqueId, outcome);
+}
+
+const sendingPatch = (deps: DeliverDeps, attempts: number): TransitionPatch => ({
+  attempts,
+  leaseOwner: deps.owner,
+  leaseUntil: new Date(deps.clock.now().getTime() + deps.leaseMs).toISOString(),
+});
+
+const attemptAudit = (uniqueId: string | undefined, attempt: number, reconciledNotFound: boolean): Omit<AuditInput, 'transmissionId'> => ({
+  type: 'delivery.attempt',
+  actor,
+  outcome: 'info',
+  ...(uniqueId ? { documentUniqueId: uniqueId } : {}),
+  details: { attempt, reconciledNotFound },
+});
+
+/**
+ * Records `sending` (the attempt, the lease, its audit record) for the claimed transmissions that need no
+ * reconciliation first, all in one transaction: on PostgreSQL the audit chain's lock is then taken once per batch
+ * instead of once per report. Returns the batch with those transmissions as stored (`sending`), for deliverOne.
+ * If that transaction fails, the batch is returned as claimed and deliverOne records each one itself.
+ */
+export async function recordSending(deps: DeliverDeps, claimed: readonly Transmission[], onError: (e: unknown) => void): Promise<Transmission[]> {
+  const direct = claimed.filter((t) => t.status === 'ready' || t.status === 'retry_wait');
+  if (direct.length === 0) {
+    return [...claimed];
+  }
+  try {
+    const sending = new Map<string, Transmission>();
+    await deps.db.transaction(async (tx) => {
+      for (const t of direct) {
+        const attempts = t.attempts + 1;
+        sending.set(t.id, await deps.transmissions.transition(t.id, [t.status], 'sending', sendingPatch(deps, attempts), attemptAudit(t.documentUniqueId ?? undefined, attempts, false), tx));
+      }
+    });
+    return claimed.map((t) => sending.get(t.id) ?? t);
+  } catch (e) {
+    onError(e);
+    return [...claimed];
+  }
 }
 
 /** A send still in flight may have been swept to `uncertain` by another instance whose clock passed our lease. */

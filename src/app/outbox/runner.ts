@@ -11,7 +11,7 @@
  */
 import { breakerAllows, breakerRecord, initialBreaker, type BreakerPolicy, type BreakerState } from '../../core/policy/retry.js';
 import type { Logger } from '../../logging/logger.js';
-import { deliverOne, sweepExpired, type DeliverDeps, type DeliveryResult } from './deliver.js';
+import { deliverOne, recordSending, sweepExpired, type DeliverDeps, type DeliveryResult } from './deliver.js';
 import { processReceived, type ProcessDeps } from './process.js';
 
 export interface RunnerOptions {
@@ -151,7 +151,9 @@ export function createOutboxRunner(p: ProcessDeps, d: DeliverDeps, options: Runn
     // Half-open: one trial send only.
     const want = breaker.state === 'half_open' ? Math.min(1, free) : Math.min(free, options.batch);
     const now = d.clock.now();
-    const claimed = await d.outbox.claim(d.owner, now, new Date(now.getTime() + d.leaseMs), want);
+    const claimed = await recordSending(d, await d.outbox.claim(d.owner, now, new Date(now.getTime() + d.leaseMs), want), (e) =>
+      logger.warn({ err: e }, 'recording the batch as sending failed; each send records its own'),
+    );
     for (const t of claimed) {
       inFlightIds.add(t.id);
       const job = deliverOne(d, t)

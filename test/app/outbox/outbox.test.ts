@@ -13,7 +13,7 @@ import { evaluateIdentity } from '../../../src/core/ins/gate.js';
 import { identityGateWithRecord } from '../../../src/app/identity-holds.js';
 import { InsTraitsStore } from '../../../src/adapters/insi/traits-store.js';
 import { processReceived, type ProcessDeps } from '../../../src/app/outbox/process.js';
-import { deliverOne, sweepExpired, type DeliverDeps } from '../../../src/app/outbox/deliver.js';
+import { deliverOne, recordSending, sweepExpired, type DeliverDeps } from '../../../src/app/outbox/deliver.js';
 import { createOutboxRunner } from '../../../src/app/outbox/runner.js';
 import { replay } from '../../../src/app/outbox/replay.js';
 import type { LabReport } from '../../../src/core/report/model.js';
@@ -362,6 +362,49 @@ for (const engine of ENGINES) {
       } finally {
         await runner.stop();
       }
+    });
+
+    it('a claimed batch is recorded as sending in one go, each with its attempt audited once; if that fails, each send records its own', async () => {
+      const ids = [];
+      for (let i = 0; i < 3; i++) {
+        ids.push(await submit(sampleReport({ accessionNumber: `A-${engine.name}-S${i}` })));
+      }
+      await processAll();
+      const claimed = await outbox.claim('test-instance', clock.now(), new Date(clock.now().getTime() + 30000), 10);
+      assert.equal(claimed.length, 3);
+      const errors: unknown[] = [];
+      const batch = await recordSending(d, claimed, (e: unknown) => {
+        errors.push(e);
+      });
+      assert.equal(errors.length, 0);
+      assert.deepEqual(batch.map((x) => [x.status, x.attempts]), [['sending', 1], ['sending', 1], ['sending', 1]]);
+      for (const x of ids) {
+        assert.equal(await status(x), 'sending', 'recorded before any byte leaves');
+      }
+      for (const x of batch) {
+        assert.equal(await deliverOne(d, x), 'delivered');
+      }
+      for (const x of ids) {
+        const audit = await t.db.query<{ type: string; details: string }>('SELECT type, details FROM audit_events WHERE transmission_id = ? ORDER BY seq', [x]);
+        assert.deepEqual(audit.map((r) => r.type), ['report.received', 'identity.decision', 'document.built', 'delivery.attempt', 'delivery.outcome']);
+        assert.equal((JSON.parse(audit[3]!.details) as { attempt: number }).attempt, 1);
+        assert.equal((await store.get(x))?.attempts, 1);
+      }
+      // One of the batch changed state after the claim: the batch transaction fails and records nothing; each send
+      // then records its own attempt.
+      const again = [await submit(sampleReport({ accessionNumber: `A-${engine.name}-S3` })), await submit(sampleReport({ accessionNumber: `A-${engine.name}-S4` }))];
+      await processAll();
+      const second = await outbox.claim('test-instance', clock.now(), new Date(clock.now().getTime() + 30000), 10);
+      await t.db.execute("UPDATE transmissions SET status = 'quarantined' WHERE id = ?", [again[1]!]);
+      const fallback = await recordSending(d, second, (e: unknown) => {
+        errors.push(e);
+      });
+      assert.equal(errors.length, 1);
+      assert.deepEqual(fallback.map((x) => x.status), ['ready', 'ready']);
+      assert.equal(await status(again[0]!), 'ready', 'rolled back with the batch');
+      assert.equal(await deliverOne(d, fallback[0]!), 'delivered');
+      const audit = await t.db.query<{ type: string }>('SELECT type FROM audit_events WHERE transmission_id = ? ORDER BY seq', [again[0]!]);
+      assert.deepEqual(audit.map((r) => r.type), ['report.received', 'identity.decision', 'document.built', 'delivery.attempt', 'delivery.outcome']);
     });
 
     it('two runners on one database deliver each report exactly once', async () => {
