@@ -28,7 +28,7 @@ export interface SqliteOptions {
   /**
    * Checkpoint the WAL from a thread of its own (checkpointer.mjs) instead of on the event loop. SQLite's automatic
    * checkpoint runs inside the commit that crosses 1000 WAL pages and fsyncs the database file there: a commit that
-   * usually takes 0.5 ms then takes 20–30 ms, and everything else the process does waits (bench/README.md). With
+   * usually takes 0.3 ms then takes 10–30 ms, and everything else the process does waits (bench/README.md). With
    * the thread, the main connection's automatic checkpoint stays only as a backstop at `BACKSTOP_PAGES`. For the
    * long-running gateway; one-shot commands leave it off.
    */
