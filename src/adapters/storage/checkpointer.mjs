@@ -15,10 +15,10 @@ db.pragma('busy_timeout = 5000');
 const timer = setInterval(() => {
   try {
     db.pragma('wal_checkpoint(PASSIVE)');
-  } catch {
+  } catch (e) {
+    // Uncaught in the thread: it ends with an 'error' event, and the main connection takes its checkpoints back.
     clearInterval(timer);
-    db.close();
-    process.exit(1);
+    throw e;
   }
 }, intervalMs);
 
