@@ -14,6 +14,8 @@ import { simDocuments, simRequest } from '../helpers/sim-client.js';
 import { gatewayEnv, listTransmissions, oruMessage, postReport, sleep, startGatewayProcess, startSimulatorProcess, tokensOf } from '../helpers/gateway-process.js';
 
 const RATE = 4;
+/** How late a release's log line may be stamped after the release itself (see the rate check). */
+const JITTER_MS = 30;
 
 describe('DMP outage', () => {
   it('503s and timeouts: nothing fails, the rate is respected, the backlog drains after recovery', async () => {
@@ -59,6 +61,9 @@ describe('DMP outage', () => {
       assert.equal(faultsQueued, 0, 'the whole outage was played');
       // The rate, where the gateway enforces it: each request leaves at its turn, logged at debug level with the
       // time it was released. Turns are at least 1/RATE s apart, so no two-second window holds more than 2 × RATE.
+      // The log time is taken when the request's code resumes after its turn, a few ms late when the event loop is
+      // busy, so two turns can look a few ms closer than they were: the window is shortened by that much (JITTER_MS).
+      // Without the limit, 12 requests leave within two seconds here.
       // (Arrival times at the simulator are not a measure of this: a simulator busy checking one submission on a
       // loaded machine takes the next ones late and together.)
       const released = gw.child.stdout().split('\n').filter((l) => l.includes('request to the DMP released'))
@@ -69,7 +74,7 @@ describe('DMP outage', () => {
       let worst = 0;
       for (let i = 0; i < released.length; i++) {
         let j = i;
-        while (j < released.length && (released[j] ?? 0) - (released[i] ?? 0) < 2000) {
+        while (j < released.length && (released[j] ?? 0) - (released[i] ?? 0) < 2000 - JITTER_MS) {
           j++;
         }
         worst = Math.max(worst, j - i);

@@ -22,8 +22,8 @@ export class RateLimiter {
    */
   take(): Promise<void> {
     const turn = this.chain.then(async () => {
-      const wait = this.last + this.spacingMs - this.now();
-      if (wait > 0) {
+      // A timer may fire a little early by the wall clock: wait again until the turn has really come.
+      for (let wait = this.last + this.spacingMs - this.now(); wait > 0; wait = this.last + this.spacingMs - this.now()) {
         await this.sleep(wait);
       }
       this.last = this.now();
