@@ -23,8 +23,16 @@ export const SIGNATURES_PER_REPORT = 2;
 
 export interface EndToEnd {
   readonly storage: 'sqlite' | 'postgres';
-  /** A fixed offered rate: intake (HTTP 202) and delivery (stored → DMP acknowledgement). */
-  readonly offered: { readonly ratePerSecond: number; readonly reports: number; readonly intake: Rate; readonly delivered: number; readonly deliveredPerSecond: number; readonly delivery: Rate };
+  /**
+   * A fixed offered rate, on a warm gateway: intake (HTTP 202), delivery (stored → DMP acknowledgement) and the
+   * whole path (the client's POST → DMP acknowledgement).
+   */
+  readonly offered: OfferedRun;
+  /**
+   * The warm-up: the same rate for `--warmup` seconds on the gateway just started (cold code: V8 and the wasm of
+   * libxml2 compile their hot functions as they go), before the measured run. Absent with `--warmup=0`.
+   */
+  readonly coldStart?: OfferedRun;
   /** Everything at once (64 in flight): what the whole path sustains. */
   readonly saturation: { readonly reports: number; readonly intakePerSecond: number; readonly delivered: number; readonly deliveredPerSecond: number; readonly delivery: Rate };
   readonly peakRssMiB: number;
@@ -35,6 +43,18 @@ export interface EndToEnd {
   readonly cpuMsPerReport: { readonly gateway: number; readonly simulator: number; readonly client: number };
 }
 
+export interface OfferedRun {
+  readonly ratePerSecond: number;
+  readonly reports: number;
+  readonly intake: Rate;
+  readonly delivered: number;
+  readonly deliveredPerSecond: number;
+  /** Stored (the transmission's created_at) → DMP acknowledgement recorded (updated_at when delivered). */
+  readonly delivery: Rate;
+  /** The client's POST (when it started) → DMP acknowledgement recorded: the issue's end-to-end latency. */
+  readonly submitToDmp: Rate;
+}
+
 const rssMiB = async (pid: number): Promise<number> => {
   const { readFile } = await import('node:fs/promises');
   const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
@@ -42,7 +62,7 @@ const rssMiB = async (pid: number): Promise<number> => {
   return m ? Number(m[1]) / 1024 : 0;
 };
 
-type Row = { created_at: string; updated_at: string; status: string };
+type Row = { accession: string; created_at: string; updated_at: string; status: string };
 
 /**
  * One POST /v1/reports with node:http on a keep-alive agent: the SIL's side costs ~1 ms of CPU per report this way,
@@ -61,8 +81,10 @@ const postWith = (agent: Agent, url: string, token: string, body: string): Promi
   });
 
 /** Posts `count` reports, at most `inFlight` at a time, each not before its due time (if `rate`); client-side latencies. */
-export const postAll = async (url: string, token: string, tag: string, count: number, inFlight: number, rate?: number): Promise<{ latencies: number[]; seconds: number; failed: number }> => {
+export const postAll = async (url: string, token: string, tag: string, count: number, inFlight: number, rate?: number): Promise<{ latencies: number[]; seconds: number; failed: number; submittedAt: Map<string, number> }> => {
   const latencies: number[] = [];
+  /** When each POST started (epoch ms), by the report's accession number (ORC-2 / OBR-2 of oruMessage). */
+  const submittedAt = new Map<string, number>();
   const agent = new Agent({ keepAlive: true, maxSockets: inFlight });
   let failed = 0;
   let next = 0;
@@ -77,6 +99,7 @@ export const postAll = async (url: string, token: string, tag: string, count: nu
         }
       }
       const s0 = performance.now();
+      submittedAt.set(`ACC-${tag}-${i}`, Date.now());
       try {
         if ((await postWith(agent, url, token, oruMessage(i, tag))) !== 202) {
           failed++;
@@ -88,7 +111,7 @@ export const postAll = async (url: string, token: string, tag: string, count: nu
     }
   }));
   agent.destroy();
-  return { latencies, seconds: (Date.now() - t0) / 1000, failed };
+  return { latencies, seconds: (Date.now() - t0) / 1000, failed, submittedAt };
 };
 
 /**
@@ -113,7 +136,7 @@ export const benchSetting = async (prefix: string, pg: boolean, extraEnv: Record
   return { cwd, sim, schema, env };
 };
 
-export async function endToEnd(options: { pg: boolean; rate: number; seconds: number; saturation: number; waitSeconds: number; nodeArgs?: readonly string[] }): Promise<EndToEnd> {
+export async function endToEnd(options: { pg: boolean; rate: number; seconds: number; warmupSeconds: number; saturation: number; waitSeconds: number; nodeArgs?: readonly string[] }): Promise<EndToEnd> {
   const { cwd, sim, schema, env } = await benchSetting('dmp-gateway-bench-', options.pg);
   const gw = await startGatewayProcess(cwd, env, options.nodeArgs);
   const token = tokensOf(join(cwd, 'data'))['sil'] ?? '';
@@ -126,13 +149,13 @@ export async function endToEnd(options: { pg: boolean; rate: number; seconds: nu
     if (options.pg) {
       const c = new pg.Client({ connectionString: TEST_PG_URL });
       await c.connect();
-      const r = await c.query<Row>(`SELECT created_at, updated_at, status FROM "${schema}".transmissions`);
+      const r = await c.query<Row>(`SELECT accession, created_at, updated_at, status FROM "${schema}".transmissions`);
       await c.end();
       return r.rows;
     }
     const db = new Database(join(cwd, 'data', 'gateway.db'), { readonly: true, fileMustExist: true });
     try {
-      return db.prepare('SELECT created_at, updated_at, status FROM transmissions').all() as Row[];
+      return db.prepare('SELECT accession, created_at, updated_at, status FROM transmissions').all() as Row[];
     } finally {
       db.close();
     }
@@ -149,21 +172,42 @@ export async function endToEnd(options: { pg: boolean; rate: number; seconds: nu
   const delivery = (r: Row[]): number[] => r.filter((x) => x.status === 'delivered').map((x) => Date.parse(x.updated_at) - Date.parse(x.created_at));
   const span = (r: Row[], from: number): number => (Math.max(...r.filter((x) => x.status === 'delivered').map((x) => Date.parse(x.updated_at))) - from) / 1000;
 
-  try {
-    const warm = await postAll(gw.url, token, 'WARM', 5, 1);
-    void warm;
-    await waitDelivered(5, 60000);
-
-    const total = options.rate * options.seconds;
+  let expected = 0;
+  /** `seconds` at the offered rate, then waits for their deliveries. */
+  const offeredRun = async (tag: string, seconds: number): Promise<OfferedRun> => {
+    const reports = Math.round(options.rate * seconds);
+    expected += reports;
     const t0 = Date.now();
-    const offeredPosts = await postAll(gw.url, token, 'RATE', total, 64, options.rate);
-    const offeredRows = (await waitDelivered(total + 5, options.waitSeconds * 1000)).filter((x) => Date.parse(x.created_at) >= t0);
-    const offeredDelivery = delivery(offeredRows);
+    const posts = await postAll(gw.url, token, tag, reports, 64, options.rate);
+    const r = (await waitDelivered(expected, options.waitSeconds * 1000)).filter((x) => x.accession.startsWith(`ACC-${tag}-`));
+    const delivered = r.filter((x) => x.status === 'delivered');
+    const whole = delivered.flatMap((x) => {
+      const sent = posts.submittedAt.get(x.accession);
+      return sent === undefined ? [] : [Date.parse(x.updated_at) - sent];
+    });
+    return {
+      ratePerSecond: options.rate,
+      reports,
+      intake: summarize(posts.latencies, posts.seconds),
+      delivered: delivered.length,
+      deliveredPerSecond: delivered.length / span(r, t0),
+      delivery: summarize(delivery(r), span(r, t0)),
+      submitToDmp: summarize(whole, span(r, t0)),
+    };
+  };
+
+  try {
+    await postAll(gw.url, token, 'WARM', 5, 1);
+    expected = 5;
+    await waitDelivered(expected, 60000);
+    const coldStart = options.warmupSeconds > 0 ? await offeredRun('COLD', options.warmupSeconds) : undefined;
+    const offered = await offeredRun('RATE', options.seconds);
+    const total = expected;
 
     const t1 = Date.now();
     const cpu0 = { gateway: await cpuSeconds(gw.child.proc.pid ?? 0), simulator: await cpuSeconds(sim.child.proc.pid ?? 0), client: process.cpuUsage() };
     const satPosts = await postAll(gw.url, token, 'SAT', options.saturation, 64);
-    const satRows = (await waitDelivered(total + 5 + options.saturation, options.waitSeconds * 1000)).filter((x) => Date.parse(x.created_at) >= t1);
+    const satRows = (await waitDelivered(total + options.saturation, options.waitSeconds * 1000)).filter((x) => x.accession.startsWith('ACC-SAT-'));
     const satDelivery = delivery(satRows);
     const clientCpu = process.cpuUsage(cpu0.client);
     const perReport = (seconds: number): number => (satDelivery.length > 0 ? (seconds * 1000) / satDelivery.length : 0);
@@ -175,14 +219,8 @@ export async function endToEnd(options: { pg: boolean; rate: number; seconds: nu
 
     const result: EndToEnd = {
       storage: options.pg ? 'postgres' : 'sqlite',
-      offered: {
-        ratePerSecond: options.rate,
-        reports: total,
-        intake: summarize(offeredPosts.latencies, offeredPosts.seconds),
-        delivered: offeredDelivery.length,
-        deliveredPerSecond: offeredDelivery.length / span(offeredRows, t0),
-        delivery: summarize(offeredDelivery, span(offeredRows, t0)),
-      },
+      offered,
+      ...(coldStart ? { coldStart } : {}),
       saturation: {
         reports: options.saturation,
         intakePerSecond: options.saturation / satPosts.seconds,

@@ -11,7 +11,7 @@ import { ANS_KIT } from '../test/helpers/gateway-process.js';
 import { sqliteTestDb, postgresTestDb, tempDir } from '../test/helpers/db.js';
 import { openSqlite } from '../src/adapters/storage/sqlite.js';
 import { migrate } from '../src/adapters/storage/migrate.js';
-import { endToEnd, SIGNATURES_PER_REPORT } from './e2e.js';
+import { endToEnd, SIGNATURES_PER_REPORT, type OfferedRun } from './e2e.js';
 import { memoryBenchmark } from './memory.js';
 
 const args = new Set(process.argv.slice(2));
@@ -82,17 +82,21 @@ if (!memoryOnly) {
 
 if (!skipE2e) {
   const e2eNodeArgs = process.argv.find((x) => x.startsWith('--e2e-gateway-node-args='))?.slice('--e2e-gateway-node-args='.length).split(/\s+/).filter(Boolean);
-  const e2e = await endToEnd({ pg: withPg, rate: arg('rate', 100), seconds: arg('seconds', 10), saturation: arg('saturation', 500), waitSeconds: arg('wait', 300), ...(e2eNodeArgs ? { nodeArgs: e2eNodeArgs } : {}) });
+  const e2e = await endToEnd({ pg: withPg, rate: arg('rate', 100), seconds: arg('seconds', 10), warmupSeconds: arg('warmup', 10), saturation: arg('saturation', 500), waitSeconds: arg('wait', 300), ...(e2eNodeArgs ? { nodeArgs: e2eNodeArgs } : {}) });
   results['endToEnd'] = e2e;
   results['ratio'] = {
     deliveredOverBound: e2e.saturation.deliveredPerSecond / bound,
     // What the gateway's own CPU per report allows on this machine's cores, over the bound.
     gatewayCpuCapacityOverBound: (machine.cpus * 1000) / (e2e.cpuMsPerReport.gateway || 1) / bound,
   };
-  const o = e2e.offered;
+  const offeredLines = (what: string, o: OfferedRun): string[] => [
+    `end to end (${e2e.storage}), ${what}, offered ${o.ratePerSecond}/s × ${o.reports}: intake ${fmt(o.intake.perSecond)}/s (HTTP p50 ${fmt(o.intake.p50Ms)} ms, p99 ${fmt(o.intake.p99Ms)} ms); delivered ${o.delivered} at ${fmt(o.deliveredPerSecond)}/s`,
+    `    POST→DMP p50 ${fmt(o.submitToDmp.p50Ms)} ms, p95 ${fmt(o.submitToDmp.p95Ms)} ms, p99 ${fmt(o.submitToDmp.p99Ms)} ms; stored→DMP p50 ${fmt(o.delivery.p50Ms)} ms, p95 ${fmt(o.delivery.p95Ms)} ms, p99 ${fmt(o.delivery.p99Ms)} ms`,
+  ];
   lines.push(
     '',
-    `end to end (${e2e.storage}), offered ${o.ratePerSecond}/s × ${o.reports}: intake ${fmt(o.intake.perSecond)}/s (HTTP p50 ${fmt(o.intake.p50Ms)} ms, p99 ${fmt(o.intake.p99Ms)} ms); delivered ${o.delivered} at ${fmt(o.deliveredPerSecond)}/s, stored→DMP p50 ${fmt(o.delivery.p50Ms)} ms, p95 ${fmt(o.delivery.p95Ms)} ms, p99 ${fmt(o.delivery.p99Ms)} ms`,
+    ...(e2e.coldStart ? offeredLines('cold start (the warm-up, just after the gateway started)', e2e.coldStart) : []),
+    ...offeredLines('warm', e2e.offered),
     `end to end (${e2e.storage}), saturation × ${e2e.saturation.reports}: intake ${fmt(e2e.saturation.intakePerSecond)}/s; delivered ${e2e.saturation.delivered} at ${fmt(e2e.saturation.deliveredPerSecond)}/s, p50 ${fmt(e2e.saturation.delivery.p50Ms)} ms, p99 ${fmt(e2e.saturation.delivery.p99Ms)} ms`,
     `CPU per delivered report: gateway ${fmt(e2e.cpuMsPerReport.gateway, 2)} ms, DMP simulator ${fmt(e2e.cpuMsPerReport.simulator, 2)} ms, bench client ${fmt(e2e.cpuMsPerReport.client, 2)} ms (the ${SIGNATURES_PER_REPORT} RSA signatures: ${fmt((1000 * SIGNATURES_PER_REPORT) / (bound * SIGNATURES_PER_REPORT), 2)} ms); ${machine.cpus} cores would carry at most ${fmt((machine.cpus * 1000) / (e2e.cpuMsPerReport.gateway + e2e.cpuMsPerReport.simulator + e2e.cpuMsPerReport.client))} reports/s with all three on them, ${fmt((machine.cpus * 1000) / e2e.cpuMsPerReport.gateway)} reports/s for the gateway alone`,
     `delivered ÷ bound: ${(e2e.saturation.deliveredPerSecond / bound).toFixed(2)}   gateway peak RSS ${e2e.peakRssMiB} MiB`,
