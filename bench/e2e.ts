@@ -119,10 +119,10 @@ export const postAll = async (url: string, token: string, tag: string, count: nu
  * (sandbox against that simulator, quiet logs, fast polling, no rate limit in the way; PostgreSQL in a schema of
  * its own with `pg`). The gateway itself is started by the caller.
  */
-export const benchSetting = async (prefix: string, pg: boolean, extraEnv: Record<string, string> = {}): Promise<{ cwd: string; sim: Awaited<ReturnType<typeof startSimulatorProcess>>; schema: string; env: Record<string, string> }> => {
+export const benchSetting = async (prefix: string, pg: boolean, extraEnv: Record<string, string> = {}, simNodeArgs: readonly string[] = []): Promise<{ cwd: string; sim: Awaited<ReturnType<typeof startSimulatorProcess>>; schema: string; env: Record<string, string> }> => {
   const cwd = tempDir(prefix);
   cpSync(testPki().dir, join(cwd, 'data', 'pki'), { recursive: true });
-  const sim = await startSimulatorProcess(cwd);
+  const sim = await startSimulatorProcess(cwd, simNodeArgs);
   const schema = `bench_${randomBytes(4).toString('hex')}`;
   const env = gatewayEnv(sim.url, {
     DMP_GATEWAY_LOG_LEVEL: 'error',

@@ -16,8 +16,8 @@ export const oruMessage = (i: number, tag = 'E2E'): string =>
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** `dmp-gateway simulate dmp` on data/ of `cwd` (its data/pki is the test PKI the gateway uses too). */
-export const startSimulatorProcess = async (cwd: string): Promise<{ child: Child; url: string }> => {
-  const child = runCli(['simulate', 'dmp', '--port', '0', '--data', join(cwd, 'data')], { cwd, env: { DMP_GATEWAY_PKI_PASSPHRASE: TEST_PKI_PASSPHRASE, DMP_GATEWAY_ANS_KIT: ANS_KIT } });
+export const startSimulatorProcess = async (cwd: string, nodeArgs: readonly string[] = []): Promise<{ child: Child; url: string }> => {
+  const child = runCli(['simulate', 'dmp', '--port', '0', '--data', join(cwd, 'data')], { cwd, env: { DMP_GATEWAY_PKI_PASSPHRASE: TEST_PKI_PASSPHRASE, DMP_GATEWAY_ANS_KIT: ANS_KIT }, nodeArgs });
   const m = await child.waitFor(/(https:\/\/127\.0\.0\.1:\d+)/, 60000);
   return { child, url: m[1] ?? '' };
 };
