@@ -153,6 +153,9 @@ export async function startPipeline(deps: PipelineDeps): Promise<Pipeline> {
   const documents: Pick<ProcessDeps, 'build' | 'validator' | 'buildChecked'> = worker
     ? { build: (report, version) => worker.build(report, version), validator: { validate: (xml) => worker.validate(xml) }, buildChecked: (report, version) => worker.buildChecked(report, version) }
     : await inThreadDocuments(cdaSettings, gateOptions);
+  // With the worker, a few reports in processing at once keep it fed (the next build waits in its queue while this
+  // thread stores the previous one); on this thread the build would hold the event loop anyway.
+  const processConcurrency = worker ? 3 : 1;
   const outbox = new OutboxStore(deps.db);
   const traits = new InsTraitsStore(deps.db, deps.subjectHash);
   const processDeps: ProcessDeps = {
@@ -184,7 +187,7 @@ export async function startPipeline(deps: PipelineDeps): Promise<Pipeline> {
     owner: deps.instance,
     onSettled: receipts.onSettled,
   };
-  const runner = createOutboxRunner(processDeps, deliverDeps, { pollMs: o.pollMs, concurrency: o.concurrency, batch: Math.max(o.concurrency, 8), breaker: { threshold: o.breakerThreshold, cooldownMs: o.breakerCooldownMs } }, logger.child({ component: 'outbox' }));
+  const runner = createOutboxRunner(processDeps, deliverDeps, { pollMs: o.pollMs, concurrency: o.concurrency, batch: Math.max(o.concurrency, 8), processConcurrency, breaker: { threshold: o.breakerThreshold, cooldownMs: o.breakerCooldownMs } }, logger.child({ component: 'outbox' }));
   if (o.enabled) {
     runner.start();
   }

@@ -13,12 +13,19 @@ import { breakerAllows, breakerRecord, initialBreaker, type BreakerPolicy, type 
 import type { Logger } from '../../logging/logger.js';
 import { deliverOne, recordSending, sweepExpired, type DeliverDeps, type DeliveryResult } from './deliver.js';
 import { processReceived, type ProcessDeps } from './process.js';
+import type { Transmission } from '../../adapters/storage/transmissions.js';
 
 export interface RunnerOptions {
   readonly pollMs: number;
   readonly concurrency: number;
   readonly breaker: BreakerPolicy;
   readonly batch: number;
+  /**
+   * Claimed reports processed at once (default 1). A claimed batch never holds two reports of one accession
+   * (claimReceived), so their versions still follow each other. With the document worker, two or more keep it fed:
+   * the next build is queued while the main thread stores the previous one.
+   */
+  readonly processConcurrency?: number;
 }
 
 export interface OutboxRunner {
@@ -107,16 +114,21 @@ export function createOutboxRunner(p: ProcessDeps, d: DeliverDeps, options: Runn
   const processOnce = async (): Promise<number> => {
     const now = p.clock.now();
     const claimed = await p.outbox.claimReceived(d.owner, now, new Date(now.getTime() + d.leaseMs), options.batch);
-    for (const t of claimed) {
-      await yieldToIo();
-      try {
-        if ((await processReceived(p, t)) === 'ready') {
-          wakes.deliver.signal();
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < claimed.length) {
+        const t = claimed[next++] as Transmission;
+        await yieldToIo();
+        try {
+          if ((await processReceived(p, t)) === 'ready') {
+            wakes.deliver.signal();
+          }
+        } catch (e) {
+          logger.error({ err: e, transmissionId: t.id }, 'processing failed; will retry after the lease');
         }
-      } catch (e) {
-        logger.error({ err: e, transmissionId: t.id }, 'processing failed; will retry after the lease');
       }
-    }
+    };
+    await Promise.all(Array.from({ length: Math.min(claimed.length, Math.max(1, options.processConcurrency ?? 1)) }, lane));
     return claimed.length;
   };
 

@@ -364,6 +364,47 @@ for (const engine of ENGINES) {
       }
     });
 
+    it('processes up to processConcurrency claimed reports at once, and still one version of a report after the other', async () => {
+      const build = p.build;
+      for (const concurrency of [3, undefined]) {
+        // Each build waits (at most 300 ms) until three are under way: how many run together is what the runner allows.
+        let active = 0;
+        let most = 0;
+        const waiting: (() => void)[] = [];
+        const order: string[] = [];
+        p = {
+          ...p,
+          build: async (r, v) => {
+            active++;
+            most = Math.max(most, active);
+            if (active >= 3) {
+              waiting.splice(0).forEach((w) => w());
+            } else {
+              await Promise.race([new Promise<void>((w) => waiting.push(w)), new Promise((w) => setTimeout(w, 300))]);
+            }
+            active--;
+            order.push(`${r.accessionNumber}#${v.versionNumber}`);
+            return build(r, v);
+          },
+        };
+        const acc = `A-${engine.name}-PC${concurrency ?? 1}`;
+        const v1 = await submit(sampleReport({ accessionNumber: acc, status: 'partial' }));
+        const v2 = await submit(sampleReport({ accessionNumber: acc, status: 'final' }));
+        const others = [];
+        for (let i = 0; i < 3; i++) {
+          others.push(await submit(sampleReport({ accessionNumber: `${acc}-${i}` })));
+        }
+        const runner = createOutboxRunner(p, d, { pollMs: 5, concurrency: 4, batch: 10, ...(concurrency ? { processConcurrency: concurrency } : {}), breaker: { threshold: 100, cooldownMs: 10 } }, createLogger({ level: 'silent' }));
+        await runner.drain();
+        assert.equal(most, concurrency ?? 1, `at most ${concurrency ?? 1} at once`);
+        for (const id of [v1, v2, ...others]) {
+          assert.equal(await status(id), 'delivered');
+        }
+        assert.ok(order.indexOf(`${acc}#1`) < order.indexOf(`${acc}#2`), `version 1 built before version 2: ${order.join(', ')}`);
+        assert.equal((await outbox.documentOf(v2))?.replacesUniqueId, (await outbox.documentOf(v1))?.uniqueId);
+      }
+    });
+
     it('a claimed batch is recorded as sending in one go, each with its attempt audited once; if that fails, each send records its own', async () => {
       const ids = [];
       for (let i = 0; i < 3; i++) {
