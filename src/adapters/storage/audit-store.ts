@@ -1,5 +1,5 @@
 import { GENESIS_HASH, recordHash, type AuditEventType, type AuditOutcome, type AuditRecord } from '../../core/audit/chain.js';
-import type { Db, Executor, Row } from './db.js';
+import { transactionScopes, type Db, type Executor, type Row } from './db.js';
 
 export interface AuditInput {
   readonly type: AuditEventType;
@@ -29,6 +29,9 @@ export const rowToAudit = (r: Row): AuditRecord => ({
   hash: String(r['hash']),
 });
 
+/** The chain's head as this transaction left it (see transactionScopes): set by each append, gone with the transaction. */
+const chainHead = new WeakMap<Executor, { seq: number; hash: string }>();
+
 /**
  * Appends one record to the hash chain inside the caller's transaction: the record commits or rolls back
  * with the change it describes. Appends are serialised (PostgreSQL: transaction-scoped advisory lock;
@@ -41,10 +44,14 @@ export async function appendAudit(
   at: Date,
   id: string,
 ): Promise<AuditRecord> {
-  if (db.engine === 'postgres') {
-    await tx.query('SELECT pg_advisory_xact_lock(7264002)');
+  // A second record in the same transaction follows the first: the lock is held and the head known.
+  let last = transactionScopes.has(tx) ? chainHead.get(tx) : undefined;
+  if (!last) {
+    if (db.engine === 'postgres') {
+      await tx.query('SELECT pg_advisory_xact_lock(7264002)');
+    }
+    last = (await tx.query<{ seq: number; hash: string }>('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1'))[0];
   }
-  const last = (await tx.query<{ seq: number; hash: string }>('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1'))[0];
   const base = {
     seq: last ? Number(last.seq) + 1 : 1,
     id,
@@ -64,5 +71,8 @@ export async function appendAudit(
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [record.seq, record.id, record.at, record.type, record.actor, record.outcome, record.transmissionId, record.subjectHash, record.documentUniqueId, record.details, record.prevHash, record.hash],
   );
+  if (transactionScopes.has(tx)) {
+    chainHead.set(tx, { seq: record.seq, hash: record.hash });
+  }
   return record;
 }

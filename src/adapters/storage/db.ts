@@ -26,6 +26,13 @@ export interface Db extends Executor {
   close(): Promise<void>;
 }
 
+/**
+ * The executors that stand for one transaction (given by Db.transaction to its callback; a nested call gets its
+ * outer one) and live only as long as it. What a store reads inside one may be kept with it for the rest of that
+ * transaction (the audit chain's head: audit-store.ts), never beyond: a Db, or any other executor, is not in it.
+ */
+export const transactionScopes = new WeakSet<Executor>();
+
 /** Thrown (wrapped in GatewayError STORAGE_CONFLICT) when a unique constraint is violated. */
 export const isUniqueViolation = (e: unknown): boolean => {
   const code = (e as { code?: unknown } | null)?.code;

@@ -118,8 +118,9 @@ export class OutboxStore {
         a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
       const list = rows.sort(byAge).slice(0, limit).map((r) => r.id);
       const marks = list.map(() => '?').join(', ');
-      await tx.execute(`UPDATE transmissions SET lease_owner = ?, lease_until = ? WHERE id IN (${marks})`, [owner, leaseUntil.toISOString(), ...list]);
-      return (await tx.query(`SELECT * FROM transmissions WHERE id IN (${marks}) ORDER BY created_at, id`, list)).map(rowToTransmission);
+      // RETURNING: the leased rows without a second statement; its order is not defined, hence the sort.
+      const leased = (await tx.query(`UPDATE transmissions SET lease_owner = ?, lease_until = ? WHERE id IN (${marks}) RETURNING *`, [owner, leaseUntil.toISOString(), ...list])).map(rowToTransmission);
+      return leased.sort((a, b) => byAge({ id: a.id, created_at: a.createdAt }, { id: b.id, created_at: b.createdAt }));
     });
   }
 

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
-import type { Db, Executor, Row, SqlValue } from './db.js';
+import { transactionScopes, type Db, type Executor, type Row, type SqlValue } from './db.js';
 
 /** `?` placeholders to `$1, $2, …` (outside quoted strings). */
 export const numberPlaceholders = (sql: string): string => {
@@ -69,6 +69,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Db> {
       return withClient(async (c) => {
         await c.query('BEGIN');
         const tx = exec(c);
+        transactionScopes.add(tx);
         try {
           const result = await current.run(tx, () => fn(tx));
           await c.query('COMMIT');

@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { Db, Executor, Row, SqlValue } from './db.js';
+import { transactionScopes, type Db, type Executor, type Row, type SqlValue } from './db.js';
 
 /** Serialises access to the one SQLite connection: a transaction holds it until it ends. */
 class Mutex {
@@ -110,21 +110,25 @@ export function openSqlite(path: string, options: SqliteOptions = {}): Db {
       return Promise.resolve(0);
     },
   };
-  // Set inside a transaction's async context: its own statements run directly, everyone else waits.
-  const inTransaction = new AsyncLocalStorage<boolean>();
-  const inTx = (): boolean => inTransaction.getStore() === true;
+  // Set inside a transaction's async context (its executor): its own statements run directly, everyone else waits.
+  const inTransaction = new AsyncLocalStorage<Executor>();
+  const inTx = (): boolean => inTransaction.getStore() !== undefined;
   return {
     engine: 'sqlite',
     query: (sql, params) => (inTx() ? direct.query(sql, params) : mutex.run(() => direct.query(sql, params))),
     execute: (sql, params) => (inTx() ? direct.execute(sql, params) : mutex.run(() => direct.execute(sql, params))),
     async transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T> {
-      if (inTx()) {
-        return fn(direct);
+      const outer = inTransaction.getStore();
+      if (outer) {
+        return fn(outer);
       }
       return mutex.run(async () => {
+        // An executor of its own per transaction (the same statements as `direct`), so that what is kept with it ends with it.
+        const tx: Executor = { query: <T extends Row>(sql: string, params?: readonly SqlValue[]) => direct.query<T>(sql, params), execute: (sql, params) => direct.execute(sql, params) };
+        transactionScopes.add(tx);
         db.exec('BEGIN IMMEDIATE');
         try {
-          const result = await inTransaction.run(true, () => fn(direct));
+          const result = await inTransaction.run(tx, () => fn(tx));
           db.exec('COMMIT');
           return result;
         } catch (e) {

@@ -270,18 +270,17 @@ export class TransmissionStore {
         sets.push(`${PATCH_COLUMNS[k]} = ?`);
         params.push(k === 'issues' ? JSON.stringify(v) : (v as string | number | null));
       }
-      const changed = await t.execute(
-        `UPDATE transmissions SET ${sets.join(', ')} WHERE id = ? AND status IN (${from.map(() => '?').join(', ')})`,
+      // RETURNING (PostgreSQL; SQLite ≥ 3.35): the row as updated, without a second statement (a round trip on PostgreSQL).
+      const updated = await t.query(
+        `UPDATE transmissions SET ${sets.join(', ')} WHERE id = ? AND status IN (${from.map(() => '?').join(', ')}) RETURNING *`,
         [...params, id, ...from],
       );
-      if (changed !== 1) {
+      const changed = updated[0];
+      if (updated.length !== 1 || !changed) {
         const current = await this.get(id, t);
         throw new GatewayError(current ? 'CONFLICT' : 'NOT_FOUND', current ? `Transmission is ${current.status}, not ${from.join(' or ')}.` : 'No such transmission.');
       }
-      const row = await this.get(id, t);
-      if (!row) {
-        throw new GatewayError('NOT_FOUND', 'No such transmission.');
-      }
+      const row = rowToTransmission(changed);
       await appendAudit(this.db, t, { ...audit, transmissionId: id, subjectHash: audit.subjectHash ?? row.insHash ?? undefined, details: { from, to, ...(audit.details ?? {}) } }, this.clock.now(), this.ids.uuid());
       return row;
     };

@@ -7,6 +7,8 @@ import { migrate } from '../../../src/adapters/storage/migrate.js';
 import { TransmissionStore } from '../../../src/adapters/storage/transmissions.js';
 import { TokenStore } from '../../../src/adapters/storage/tokens.js';
 import { appendAudit, rowToAudit } from '../../../src/adapters/storage/audit-store.js';
+import { openSqlite } from '../../../src/adapters/storage/sqlite.js';
+import { openPostgres } from '../../../src/adapters/storage/postgres.js';
 import { verifyChain } from '../../../src/core/audit/chain.js';
 import { GatewayError } from '../../../src/core/errors/index.js';
 import { ENGINES, type TestDb } from '../../helpers/db.js';
@@ -111,6 +113,39 @@ for (const engine of ENGINES) {
       assert.equal(verifyChain(records), undefined, 'the chain verifies');
       const seqs = records.map((r) => r.seq);
       assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b));
+    });
+
+    it('records appended in one transaction follow each other; the next transaction reads the head again (after a rollback, another connection, appends outside a transaction)', async () => {
+      const ids = sequentialIds('bbbbbbbb-0000-4000-8000-');
+      const append = (tx: Parameters<typeof appendAudit>[1], i: number): ReturnType<typeof appendAudit> =>
+        appendAudit(t.db, tx, { type: 'user.action', actor: 'user:chain', outcome: 'info', details: { i } }, clock.now(), ids.uuid());
+      const three = await t.db.transaction(async (tx) => [await append(tx, 1), await append(tx, 2), await append(tx, 3)]);
+      assert.deepEqual(three.map((r) => r.seq - (three[0]?.seq ?? 0)), [0, 1, 2]);
+      assert.equal(three[1]?.prevHash, three[0]?.hash);
+      assert.equal(three[2]?.prevHash, three[1]?.hash);
+      // A transaction that appended and then failed: its records are gone, and so is what it knew of the head.
+      await assert.rejects(t.db.transaction(async (tx) => {
+        await append(tx, 4);
+        await append(tx, 5);
+        throw new Error('rolled back');
+      }), /rolled back/);
+      // Another connection to the same database appends between two of ours.
+      const other = engine.name === 'sqlite'
+        ? openSqlite(t.storage.sqlitePath)
+        : await openPostgres({ url: t.storage.databaseUrl ?? '', schema: t.storage.schema });
+      try {
+        const theirs = await other.transaction((tx) => appendAudit(other, tx, { type: 'user.action', actor: 'user:other', outcome: 'info' }, clock.now(), ids.uuid()));
+        assert.equal(theirs.prevHash, three[2]?.hash, 'the rolled-back records left no trace');
+        const outside = await append(t.db, 6);
+        assert.equal(outside.prevHash, theirs.hash);
+        const next = await t.db.transaction(async (tx) => [await append(tx, 7), await append(tx, 8)]);
+        assert.equal(next[0]?.prevHash, outside.hash);
+        assert.equal(next[1]?.prevHash, next[0]?.hash);
+      } finally {
+        await other.close();
+      }
+      const records = (await t.db.query('SELECT * FROM audit_events ORDER BY seq')).map(rowToAudit);
+      assert.equal(verifyChain(records), undefined, 'the chain verifies');
     });
 
     it('tokens: only a hash is stored; verify and revoke', async () => {
