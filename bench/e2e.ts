@@ -126,7 +126,6 @@ export const benchSetting = async (prefix: string, pg: boolean, extraEnv: Record
   const schema = `bench_${randomBytes(4).toString('hex')}`;
   const env = gatewayEnv(sim.url, {
     DMP_GATEWAY_LOG_LEVEL: 'error',
-    DMP_GATEWAY_OUTBOX_POLL_MS: '10',
     DMP_GATEWAY_OUTBOX_MAX_PER_SECOND: '1000',
     DMP_GATEWAY_OUTBOX_CONCURRENCY: '16',
     DMP_GATEWAY_OUTBOX_LEASE_MS: '60000',
