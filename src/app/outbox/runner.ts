@@ -49,6 +49,10 @@ class Wake {
     this.pending = true;
     this.waiter?.();
   }
+  /** Forgets a signal kept while the loop was busy: the step about to look for work will see what it was for. */
+  clear(): void {
+    this.pending = false;
+  }
   /** Calls `fn` at the next signal, at once if one came since the last; consumes it. Returns the cancel. */
   onSignal(fn: () => void): () => void {
     if (this.pending) {
@@ -111,9 +115,18 @@ export function createOutboxRunner(p: ProcessDeps, d: DeliverDeps, options: Runn
   const inFlight = new Set<Promise<unknown>>();
   let lastSweep = Number.NEGATIVE_INFINITY;
   const inFlightIds = new Set<string>();
+  /**
+   * Whether a loop's last step took as much as it asked for (more may be due: it looks again at once) or less (it
+   * took all that was due: it pauses until woken or its poll). Without this, every step that found work was
+   * followed by one that found none: a transaction (on PostgreSQL, several round trips) per report for nothing.
+   */
+  const moreDue = { process: false, deliver: false };
   const processOnce = async (): Promise<number> => {
+    // Signals until now are for reports already stored: this claim sees them. Later ones are kept.
+    wakes.process.clear();
     const now = p.clock.now();
     const claimed = await p.outbox.claimReceived(d.owner, now, new Date(now.getTime() + d.leaseMs), options.batch);
+    moreDue.process = claimed.length >= options.batch;
     let next = 0;
     const lane = async (): Promise<void> => {
       while (next < claimed.length) {
@@ -151,6 +164,9 @@ export function createOutboxRunner(p: ProcessDeps, d: DeliverDeps, options: Runn
       lastSweep = at;
       await sweepExpired(d, inFlightIds);
     }
+    // Signals until now (documents made ready, places freed) are for what this claim sees; later ones are kept.
+    wakes.deliver.clear();
+    moreDue.deliver = false;
     const free = options.concurrency - inFlight.size;
     if (free <= 0) {
       return 0;
@@ -166,16 +182,20 @@ export function createOutboxRunner(p: ProcessDeps, d: DeliverDeps, options: Runn
     const claimed = await recordSending(d, await d.outbox.claim(d.owner, now, new Date(now.getTime() + d.leaseMs), want), (e) =>
       logger.warn({ err: e }, 'recording the batch as sending failed; each send records its own'),
     );
+    moreDue.deliver = claimed.length >= want;
     for (const t of claimed) {
       inFlightIds.add(t.id);
       const job = deliverOne(d, t)
         .then(record)
         .catch((e: unknown) => logger.error({ err: e, transmissionId: t.id }, 'delivery step failed; the lease will expire and the send be reconciled'))
         .finally(() => {
+          // A place is free: if the loop had none left, it stopped looking and more may be due.
+          const wasFull = inFlight.size >= options.concurrency;
           inFlight.delete(job);
           inFlightIds.delete(t.id);
-          // A place is free: more may be due.
-          wakes.deliver.signal();
+          if (wasFull) {
+            wakes.deliver.signal();
+          }
         });
       inFlight.add(job);
     }
@@ -190,7 +210,7 @@ export function createOutboxRunner(p: ProcessDeps, d: DeliverDeps, options: Runn
       } catch (e) {
         logger.error({ err: e, loop: name }, 'outbox loop error');
       }
-      if (n === 0) {
+      if (n === 0 || !moreDue[name]) {
         await idle(name);
       }
     }

@@ -405,6 +405,38 @@ for (const engine of ENGINES) {
       }
     });
 
+    it('a woken runner claims once per loop for one report: no claim that finds nothing after one that found it', async () => {
+      const calls = { received: 0, due: 0 };
+      const claimReceived = outbox.claimReceived.bind(outbox);
+      const claim = outbox.claim.bind(outbox);
+      outbox.claimReceived = (...a) => {
+        calls.received++;
+        return claimReceived(...a);
+      };
+      outbox.claim = (...a) => {
+        calls.due++;
+        return claim(...a);
+      };
+      const runner = createOutboxRunner(p, d, { pollMs: 3_600_000, concurrency: 2, batch: 4, processConcurrency: 3, breaker: { threshold: 100, cooldownMs: 10 } }, createLogger({ level: 'silent' }));
+      runner.start();
+      try {
+        await new Promise((r) => setTimeout(r, 200));
+        assert.deepEqual(calls, { received: 1, due: 1 }, 'each loop looked once at start and found nothing');
+        for (const k of ['A', 'B']) {
+          const id = await submit(sampleReport({ accessionNumber: `A-${engine.name}-C${k}` }));
+          runner.wake('process');
+          for (let i = 0; i < 200 && (await status(id)) !== 'delivered'; i++) {
+            await new Promise((r) => setTimeout(r, 25));
+          }
+          assert.equal(await status(id), 'delivered');
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        assert.deepEqual(calls, { received: 3, due: 3 }, 'one more claim per loop and report');
+      } finally {
+        await runner.stop();
+      }
+    });
+
     it('a claimed batch is recorded as sending in one go, each with its attempt audited once; if that fails, each send records its own', async () => {
       const ids = [];
       for (let i = 0; i < 3; i++) {
