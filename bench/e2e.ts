@@ -116,7 +116,7 @@ export const postAll = async (url: string, token: string, tag: string, count: nu
 
 /**
  * A bench's setting: a data folder with the test PKI, a DMP simulator process, and the gateway's environment
- * (sandbox against that simulator, quiet logs, fast polling, no rate limit in the way; PostgreSQL in a schema of
+ * (sandbox against that simulator, quiet logs, its own poll interval, no rate limit in the way; PostgreSQL in a schema of
  * its own with `pg`). The gateway itself is started by the caller.
  */
 export const benchSetting = async (prefix: string, pg: boolean, extraEnv: Record<string, string> = {}, simNodeArgs: readonly string[] = []): Promise<{ cwd: string; sim: Awaited<ReturnType<typeof startSimulatorProcess>>; schema: string; env: Record<string, string> }> => {
