@@ -23,7 +23,6 @@ import { InsTraitsStore } from '../adapters/insi/traits-store.js';
 import { createOutboxRunner, type OutboxRunner } from '../app/outbox/runner.js';
 import { RateLimiter } from '../app/outbox/rate-limiter.js';
 import { applyRetention, refreshQueueMetrics, type HousekeepingDeps } from '../app/outbox/housekeeping.js';
-import { SilReceiptStore } from '../adapters/storage/receipts.js';
 import type { ProcessDeps } from '../app/outbox/process.js';
 import type { DeliverDeps } from '../app/outbox/deliver.js';
 import type { Clock, DmpRoute, Ids } from '../app/ports.js';
@@ -194,7 +193,7 @@ export async function startPipeline(deps: PipelineDeps): Promise<Pipeline> {
   await receipts.start().catch((e: unknown) => logger.warn({ err: e }, 'DMP receipts: start-up check failed'));
 
   // Housekeeping: queue metrics every few seconds, retention hourly.
-  const hk: HousekeepingDeps = { db: deps.db, transmissions: deps.transmissions, outbox, metrics: deps.metrics, clock: deps.clock, ids: deps.ids, retentionDays: config.retention.days, receipts: new SilReceiptStore(deps.db) };
+  const hk: HousekeepingDeps = { db: deps.db, transmissions: deps.transmissions, outbox, metrics: deps.metrics, clock: deps.clock, ids: deps.ids, retentionDays: config.retention.days, receipts: receipts.store };
   const metricsTimer = setInterval(() => {
     refreshQueueMetrics(hk).catch((e: unknown) => logger.warn({ err: e }, 'queue metrics refresh failed'));
   }, 5000);

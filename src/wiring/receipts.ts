@@ -24,6 +24,8 @@ export interface ReceiptWiringDeps {
 }
 
 export interface ReceiptWiring {
+  /** The receipts in storage (also for housekeeping's retention). */
+  readonly store: SilReceiptStore;
   /** For DeliverDeps.onSettled. */
   readonly onSettled: SettlementHook;
   /** Present when receipts are sent from this instance. */
@@ -61,6 +63,7 @@ export function wireReceipts(deps: ReceiptWiringDeps): ReceiptWiring {
         )
       : undefined;
   return {
+    store: receipts,
     onSettled,
     ...(worker ? { worker } : {}),
     async start() {
