@@ -44,11 +44,14 @@ const BACKSTOP_PAGES = 16384;
 
 const CHECKPOINTER = new URL('./checkpointer.mjs', import.meta.url);
 
-/** Starts the checkpointer thread; if it ever stops on its own, the main connection's automatic checkpoint comes back. */
-const startCheckpointer = (db: Database.Database, path: string, intervalMs: number): (() => Promise<void>) => {
+/**
+ * Starts the checkpointer thread (`script`: checkpointer.mjs; tests give one that fails); if it ever stops on its
+ * own, the main connection's automatic checkpoint comes back. Returns the stop.
+ */
+export const startCheckpointer = (db: Database.Database, path: string, intervalMs: number, script: URL = CHECKPOINTER): (() => Promise<void>) => {
   db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
   // A small heap: the thread allocates next to nothing (one statement, its result rows).
-  const worker = new Worker(CHECKPOINTER, { workerData: { path, intervalMs }, resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 } });
+  const worker = new Worker(script, { workerData: { path, intervalMs }, resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 } });
   worker.unref();
   let stopping = false;
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));

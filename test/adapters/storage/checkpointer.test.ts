@@ -8,7 +8,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Db } from '../../../src/adapters/storage/db.js';
-import { openSqlite } from '../../../src/adapters/storage/sqlite.js';
+import Database from 'better-sqlite3';
+import { openSqlite, startCheckpointer } from '../../../src/adapters/storage/sqlite.js';
 import { tempDir } from '../../helpers/db.js';
 
 const PAGE = 4096;
@@ -63,6 +64,30 @@ describe('SQLite WAL checkpointer thread', () => {
       assert.equal(row?.n, 300);
     } finally {
       await db.close();
+    }
+  });
+
+  it('if the thread fails, the main connection takes its automatic checkpoints back', async () => {
+    const path = join(tempDir(), 'gateway.db');
+    const db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB NOT NULL)');
+    const autocheckpoint = (): unknown => db.pragma('wal_autocheckpoint', { simple: true });
+    // A thread that fails as checkpointer.mjs does when a checkpoint throws: an uncaught error, then its exit.
+    const failing = new URL(`data:text/javascript,${encodeURIComponent("setTimeout(() => { throw new Error('checkpoint failed'); }, 200);")}`);
+    const stop = startCheckpointer(db, path, 50, failing);
+    try {
+      assert.equal(autocheckpoint(), 16384, 'while the thread runs, the main connection checkpoints only as a backstop');
+      await waitFor('the automatic checkpoint back', () => autocheckpoint() === 1000);
+      // And it works: past 1000 WAL pages, a commit checkpoints into the database file.
+      const insert = db.prepare('INSERT INTO t (id, body) VALUES (?, ?)');
+      for (let i = 0; i < 1300; i++) {
+        insert.run(i, Buffer.alloc(3000, i % 251));
+      }
+      assert.ok(fileSize(path) > 2 * 1024 * 1024, `database file ${fileSize(path)} bytes: no commit checkpointed`);
+    } finally {
+      await stop();
+      db.close();
     }
   });
 
