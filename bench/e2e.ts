@@ -33,6 +33,8 @@ export interface EndToEnd {
    * libxml2 compile their hot functions as they go), before the measured run. Absent with `--warmup=0`.
    */
   readonly coldStart?: OfferedRun;
+  /** `--repeat` above 1: the measured run again, as many times more, one after the other (its spread). */
+  readonly repeats?: readonly OfferedRun[];
   /** Everything at once (64 in flight): what the whole path sustains. */
   readonly saturation: { readonly reports: number; readonly intakePerSecond: number; readonly delivered: number; readonly deliveredPerSecond: number; readonly delivery: Rate };
   readonly peakRssMiB: number;
@@ -135,7 +137,7 @@ export const benchSetting = async (prefix: string, pg: boolean, extraEnv: Record
   return { cwd, sim, schema, env };
 };
 
-export async function endToEnd(options: { pg: boolean; rate: number; seconds: number; warmupSeconds: number; saturation: number; waitSeconds: number; nodeArgs?: readonly string[] }): Promise<EndToEnd> {
+export async function endToEnd(options: { pg: boolean; rate: number; seconds: number; warmupSeconds: number; repeat: number; saturation: number; waitSeconds: number; nodeArgs?: readonly string[] }): Promise<EndToEnd> {
   const { cwd, sim, schema, env } = await benchSetting('dmp-gateway-bench-', options.pg);
   const gw = await startGatewayProcess(cwd, env, options.nodeArgs);
   const token = tokensOf(join(cwd, 'data'))['sil'] ?? '';
@@ -201,6 +203,10 @@ export async function endToEnd(options: { pg: boolean; rate: number; seconds: nu
     await waitDelivered(expected, 60000);
     const coldStart = options.warmupSeconds > 0 ? await offeredRun('COLD', options.warmupSeconds) : undefined;
     const offered = await offeredRun('RATE', options.seconds);
+    const repeats: OfferedRun[] = [];
+    for (let k = 2; k <= options.repeat; k++) {
+      repeats.push(await offeredRun(`RATE${k}`, options.seconds));
+    }
     const total = expected;
 
     const t1 = Date.now();
@@ -220,6 +226,7 @@ export async function endToEnd(options: { pg: boolean; rate: number; seconds: nu
       storage: options.pg ? 'postgres' : 'sqlite',
       offered,
       ...(coldStart ? { coldStart } : {}),
+      ...(repeats.length > 0 ? { repeats } : {}),
       saturation: {
         reports: options.saturation,
         intakePerSecond: options.saturation / satPosts.seconds,

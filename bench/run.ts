@@ -82,7 +82,7 @@ if (!memoryOnly) {
 
 if (!skipE2e) {
   const e2eNodeArgs = process.argv.find((x) => x.startsWith('--e2e-gateway-node-args='))?.slice('--e2e-gateway-node-args='.length).split(/\s+/).filter(Boolean);
-  const e2e = await endToEnd({ pg: withPg, rate: arg('rate', 100), seconds: arg('seconds', 10), warmupSeconds: arg('warmup', 10), saturation: arg('saturation', 500), waitSeconds: arg('wait', 300), ...(e2eNodeArgs ? { nodeArgs: e2eNodeArgs } : {}) });
+  const e2e = await endToEnd({ pg: withPg, rate: arg('rate', 100), seconds: arg('seconds', 10), warmupSeconds: arg('warmup', 10), repeat: Math.max(1, arg('repeat', 1)), saturation: arg('saturation', 500), waitSeconds: arg('wait', 300), ...(e2eNodeArgs ? { nodeArgs: e2eNodeArgs } : {}) });
   results['endToEnd'] = e2e;
   results['ratio'] = {
     deliveredOverBound: e2e.saturation.deliveredPerSecond / bound,
@@ -97,6 +97,7 @@ if (!skipE2e) {
     '',
     ...(e2e.coldStart ? offeredLines('cold start (the warm-up, just after the gateway started)', e2e.coldStart) : []),
     ...offeredLines('warm', e2e.offered),
+    ...(e2e.repeats ? [`    the warm run ${e2e.repeats.length + 1} times: POST→DMP p99 ${[e2e.offered, ...e2e.repeats].map((r) => fmt(r.submitToDmp.p99Ms)).join(', ')} ms; p50 ${[e2e.offered, ...e2e.repeats].map((r) => fmt(r.submitToDmp.p50Ms)).join(', ')} ms`] : []),
     `end to end (${e2e.storage}), saturation × ${e2e.saturation.reports}: intake ${fmt(e2e.saturation.intakePerSecond)}/s; delivered ${e2e.saturation.delivered} at ${fmt(e2e.saturation.deliveredPerSecond)}/s, p50 ${fmt(e2e.saturation.delivery.p50Ms)} ms, p99 ${fmt(e2e.saturation.delivery.p99Ms)} ms`,
     `CPU per delivered report: gateway ${fmt(e2e.cpuMsPerReport.gateway, 2)} ms, DMP simulator ${fmt(e2e.cpuMsPerReport.simulator, 2)} ms, bench client ${fmt(e2e.cpuMsPerReport.client, 2)} ms (the ${SIGNATURES_PER_REPORT} RSA signatures: ${fmt((1000 * SIGNATURES_PER_REPORT) / (bound * SIGNATURES_PER_REPORT), 2)} ms); ${machine.cpus} cores would carry at most ${fmt((machine.cpus * 1000) / (e2e.cpuMsPerReport.gateway + e2e.cpuMsPerReport.simulator + e2e.cpuMsPerReport.client))} reports/s with all three on them, ${fmt((machine.cpus * 1000) / e2e.cpuMsPerReport.gateway)} reports/s for the gateway alone`,
     `delivered ÷ bound: ${(e2e.saturation.deliveredPerSecond / bound).toFixed(2)}   gateway peak RSS ${e2e.peakRssMiB} MiB`,
