@@ -16,6 +16,23 @@ export const numberPlaceholders = (sql: string): string => {
   return out;
 };
 
+/**
+ * numberPlaceholders, remembered: the gateway's statements are a bounded set (IN lists vary only with the batch
+ * size), and each report runs dozens of them. Emptied past 500, as SQLite's statement cache.
+ */
+const numbered = new Map<string, string>();
+const pgSql = (sql: string): string => {
+  let out = numbered.get(sql);
+  if (out === undefined) {
+    out = numberPlaceholders(sql);
+    if (numbered.size >= 500) {
+      numbered.clear();
+    }
+    numbered.set(sql, out);
+  }
+  return out;
+};
+
 // BIGINT counts come back as strings by default; the gateway's counters fit in a double.
 pg.types.setTypeParser(20, (v: string) => Number(v));
 
@@ -48,11 +65,11 @@ export async function openPostgres(options: PostgresOptions): Promise<Db> {
   };
   const exec = (c: pg.PoolClient | pg.Pool): Executor => ({
     async query<T extends Row>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
-      const r = await c.query(numberPlaceholders(sql), params as unknown[]);
+      const r = await c.query(pgSql(sql), params as unknown[]);
       return r.rows as T[];
     },
     async execute(sql: string, params: readonly SqlValue[] = []): Promise<number> {
-      const r = await c.query(numberPlaceholders(sql), params as unknown[]);
+      const r = await c.query(pgSql(sql), params as unknown[]);
       return r.rowCount ?? 0;
     },
   });
